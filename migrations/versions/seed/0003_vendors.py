@@ -1,0 +1,23 @@
+"""Seed vendors: California cultivators.
+
+Revision ID: seed_0003
+Revises: seed_0002
+"""
+
+from collections.abc import Sequence
+
+from seed_data import seeding
+from seed_data.generators import vendors
+
+revision: str = "seed_0003"
+down_revision: str | Sequence[str] | None = "seed_0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    seeding.upgrade(revision, vendors.generate)
+
+
+def downgrade() -> None:
+    seeding.downgrade(revision)

@@ -1,0 +1,1 @@
+"""Helpers behind TERP's seed revisions: settings, database, ids, COPY, ledger, rollback."""

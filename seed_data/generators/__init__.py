@@ -1,0 +1,1 @@
+"""One module per seed revision's data: each turns a SeedContext into rows."""

@@ -1,0 +1,76 @@
+"""Clients: dispensaries and retailers. The first `whale_clients` are TERP's "whales"
+(teri code WHL0001...), who later bring about 70 % of revenue; the rest are regulars
+(REG0001...). Tags follow TERP's generator."""
+
+from collections.abc import Iterator
+
+from psycopg.types.json import Jsonb
+
+from seed_data.datasets.businesses import (
+    CALIFORNIA_CITIES,
+    DISPENSARY_SUFFIXES,
+    DISPENSARY_WORDS,
+)
+from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
+from seed_data.fakes import email_local_part, fictional_phone, reserved_email
+from seed_data.generators.calendar import onboarding_moment
+from seed_data.generators.naming import code, unique_pairs
+from seed_data.ids import IdBlock
+from seed_data.seeding import Row, SeedContext
+
+COLUMNS = (
+    "teri_code",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "is_buyer",
+    "is_seller",
+    "is_brand",
+    "tags",
+    "total_spent",
+    "total_owed",
+    "vip_portal_enabled",
+    "created_at",
+    "updated_at",
+)
+WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
+REGULAR_TAGS = ("retail", "cannabis")
+
+
+def street_address(context: SeedContext) -> str:
+    rng = context.rng
+    return (
+        f"{rng.randrange(100, 10000)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}, "
+        f"{rng.choice(CALIFORNIA_CITIES)}, CA {rng.randrange(90001, 96162)}"
+    )
+
+
+def generate(context: SeedContext) -> None:
+    rng, profile = context.rng, context.profile
+    names = unique_pairs(rng, DISPENSARY_WORDS, DISPENSARY_SUFFIXES, profile.clients)
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        for index, (client_id, name) in enumerate(zip(ids, names, strict=True)):
+            whale = index < profile.whale_clients
+            number = index + 1 if whale else index + 1 - profile.whale_clients
+            created = onboarding_moment(rng, profile.months)
+            yield (
+                client_id,
+                code("WHL" if whale else "REG", number, 4),
+                name,
+                reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
+                fictional_phone(rng),
+                street_address(context),
+                True,
+                rng.random() < 0.05,
+                whale and rng.random() < 0.10,
+                Jsonb(list(WHALE_TAGS if whale else REGULAR_TAGS)),
+                0,  # total_spent and total_owed: the orders revision's business
+                0,
+                whale and rng.random() < 0.5,
+                created,
+                created,
+            )
+
+    context.insert("clients", COLUMNS, profile.clients, rows)

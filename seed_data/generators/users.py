@@ -1,0 +1,44 @@
+"""TERP staff accounts: a few admins, the rest sales and warehouse users."""
+
+from collections.abc import Iterator
+
+from seed_data.fakes import email_local_part, random_uuid, reserved_email
+from seed_data.generators.calendar import ANCHOR, moment_between, onboarding_moment
+from seed_data.ids import IdBlock
+from seed_data.seeding import Row, SeedContext
+
+COLUMNS = (
+    "open_id",
+    "name",
+    "email",
+    "login_method",
+    "role",
+    "last_signed_in",
+    "created_at",
+    "updated_at",
+)
+ADMINS = 2
+LOGIN_METHODS = ("email", "google")
+
+
+def generate(context: SeedContext) -> None:
+    rng, fake, profile = context.rng, context.faker, context.profile
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        for serial, user_id in enumerate(ids, start=1):
+            first, last = fake.first_name(), fake.last_name()
+            created = onboarding_moment(rng, profile.months)
+            last_signed_in = moment_between(rng, created, ANCHOR)
+            yield (
+                user_id,
+                f"seed-{random_uuid(rng)}",
+                f"{first} {last}",
+                reserved_email(rng, email_local_part(first, last), serial),
+                rng.choice(LOGIN_METHODS),
+                "admin" if serial <= ADMINS else "user",
+                last_signed_in,
+                created,
+                last_signed_in,
+            )
+
+    context.insert("users", COLUMNS, profile.users, rows)

@@ -1,0 +1,48 @@
+"""Vendors: California cultivators who hand lots over on consignment or COD."""
+
+from collections.abc import Iterator
+
+from seed_data.datasets.businesses import FARM_PREFIXES, FARM_SUFFIXES
+from seed_data.datasets.notes import VENDOR_NOTES
+from seed_data.fakes import email_local_part, fictional_phone, reserved_email
+from seed_data.generators.calendar import onboarding_moment
+from seed_data.generators.naming import unique_pairs
+from seed_data.ids import IdBlock
+from seed_data.seeding import Row, SeedContext
+
+COLUMNS = (
+    "name",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "payment_terms",
+    "notes",
+    "created_at",
+    "updated_at",
+)
+# TERP: 90 % of intake is on consignment, the rest COD; a few vendors invoice on terms.
+PAYMENT_TERMS = ("Consignment", "COD", "Net 15", "Net 30")
+PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
+
+
+def generate(context: SeedContext) -> None:
+    rng, fake, profile = context.rng, context.faker, context.profile
+    names = unique_pairs(rng, FARM_PREFIXES, FARM_SUFFIXES, profile.vendors)
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        for serial, (vendor_id, name) in enumerate(zip(ids, names, strict=True), start=1):
+            first, last = fake.first_name(), fake.last_name()
+            created = onboarding_moment(rng, profile.months)
+            yield (
+                vendor_id,
+                name,
+                f"{first} {last}",
+                reserved_email(rng, email_local_part(first, last), serial),
+                fictional_phone(rng),
+                rng.choices(PAYMENT_TERMS, PAYMENT_TERM_WEIGHTS)[0],
+                rng.choice(VENDOR_NOTES) if rng.random() < 0.5 else None,
+                created,
+                created,
+            )
+
+    context.insert("vendors", COLUMNS, profile.vendors, rows)

@@ -1,0 +1,57 @@
+"""What one `alembic` invocation did: settings, revisions run, rows per table, time.
+env.py creates it; seed revisions report into it; env.py prints it at the end."""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from seed_data.settings import Settings
+
+ATTRIBUTE = "seed_run"
+
+
+@dataclass
+class RevisionReport:
+    revision: str
+    direction: str  # "upgrade" or "downgrade"
+    rows: dict[str, int]
+    seconds: float
+
+
+@dataclass
+class SeedRun:
+    settings: Settings
+    started: float = field(default_factory=time.perf_counter)
+    revisions: list[RevisionReport] = field(default_factory=list)
+
+    def add(self, report: RevisionReport) -> None:
+        self.revisions.append(report)
+
+    def summary(self) -> str:
+        settings = self.settings
+        elapsed = time.perf_counter() - self.started
+        head = (
+            f"profile {settings.profile.name}, random seed {settings.random_seed}, "
+            f"environment {settings.environment}, {elapsed:.2f} s"
+        )
+        if settings.dry_run:
+            head = "dry run: nothing written; " + head
+        if not self.revisions:
+            return f"seed: no seed revision to run ({head})"
+        lines = [f"seed: {head}"]
+        for report in self.revisions:
+            verb = "inserted" if report.direction == "upgrade" else "deleted"
+            total = sum(report.rows.values())
+            lines.append(
+                f"  {report.direction} {report.revision}: {verb} {total} rows "
+                f"in {report.seconds:.2f} s"
+            )
+        totals: Counter[str] = Counter()
+        for report in self.revisions:
+            sign = 1 if report.direction == "upgrade" else -1
+            for table, count in report.rows.items():
+                totals[table] += sign * count
+        width = max(len(table) for table in totals) if totals else 0
+        lines.append("  rows per table (net):")
+        lines += [f"    {table:<{width}}  {count:>10,}" for table, count in totals.items()]
+        return "\n".join(lines)

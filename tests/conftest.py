@@ -1,0 +1,159 @@
+"""Every test gets its own fresh database on a real PostgreSQL: the embedded one in
+.pgdata/ by default, or the server TEST_DATABASE_URL points at."""
+
+import os
+import subprocess
+import sys
+import uuid
+from argparse import Namespace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+from seed_data.database import embedded_database_url, parse_database_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+SEED_VARIABLES = (
+    "DATABASE_URL",
+    "SEED_ENV",
+    "RAILWAY_ENVIRONMENT_NAME",
+    "SEED_PROFILE",
+    "SEED_RANDOM_SEED",
+    "SEED_ALLOW_PRODUCTION",
+    "SEED_ON_RELEASE",
+    "SEED_LOCK_TIMEOUT",
+    "SEED_MASKING_KEY",
+    "SEED_RELEASE_STRICT",
+)
+
+
+def render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> URL:
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if raw:
+        return parse_database_url(raw)
+    return embedded_database_url(PROJECT_ROOT).set(database="postgres")
+
+
+def _admin(server_url: URL) -> sa.Engine:
+    return sa.create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+@pytest.fixture
+def make_database(server_url: URL) -> Iterator["DatabaseFactory"]:
+    factory = DatabaseFactory(server_url)
+    yield factory
+    factory.drop_all()
+
+
+class DatabaseFactory:
+    def __init__(self, server_url: URL) -> None:
+        self.server_url = server_url
+        self.names: list[str] = []
+
+    def __call__(self) -> URL:
+        name = f"seedtest_{uuid.uuid4().hex[:16]}"
+        with _admin(self.server_url).connect() as connection:
+            connection.execute(sa.text(f'create database "{name}"'))
+        self.names.append(name)
+        return self.server_url.set(database=name)
+
+    def drop_all(self) -> None:
+        with _admin(self.server_url).connect() as connection:
+            for name in self.names:
+                connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+
+@pytest.fixture
+def database_url(make_database: DatabaseFactory) -> URL:
+    return make_database()
+
+
+@pytest.fixture
+def engine(database_url: URL) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(database_url, poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class Cli:
+    """The real `alembic` command line, in a subprocess, as a user runs it."""
+
+    database_url: URL | None
+    extra_env: Mapping[str, str]
+
+    def __call__(
+        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
+        if self.database_url is not None:
+            child_env["DATABASE_URL"] = render(self.database_url)
+        child_env.update(self.extra_env)
+        child_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(ALEMBIC_INI), *args],
+            cwd=PROJECT_ROOT,
+            env=child_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+
+@pytest.fixture
+def cli(database_url: URL) -> Cli:
+    return Cli(database_url, {})
+
+
+@dataclass
+class InProcess:
+    """Alembic's command API in this process (fast, and measured by coverage)."""
+
+    database_url: URL
+    monkeypatch: pytest.MonkeyPatch
+
+    def config(self, **x: object) -> Config:
+        for name in SEED_VARIABLES:
+            self.monkeypatch.delenv(name, raising=False)
+        self.monkeypatch.setenv("DATABASE_URL", render(self.database_url))
+        config = Config(str(ALEMBIC_INI))
+        config.cmd_opts = Namespace(x=[f"{key}={value}" for key, value in x.items()])
+        config.attributes["configure_logger"] = False
+        return config
+
+    def upgrade(self, target: str = "seed@head", **x: object) -> None:
+        command.upgrade(self.config(**x), target)
+
+    def downgrade(self, target: str, **x: object) -> None:
+        command.downgrade(self.config(**x), target)
+
+
+@pytest.fixture
+def alembic(database_url: URL, monkeypatch: pytest.MonkeyPatch) -> InProcess:
+    return InProcess(database_url, monkeypatch)
+
+
+def table_counts(engine: sa.Engine, tables: tuple[str, ...]) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table: int(connection.scalar(sa.text(f"select count(*) from {table}")) or 0)
+            for table in tables
+        }
+
+
+def versions(engine: sa.Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(connection.scalars(sa.text("select version_num from alembic_version")))
