@@ -19,7 +19,7 @@ from seed_data.datasets.products import (
 )
 from seed_data.datasets.strains import STRAIN_ALIASES, STRAINS
 from seed_data.generators.calendar import onboarding_moment
-from seed_data.generators.naming import unique_pairs
+from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
@@ -73,7 +73,7 @@ def generate(context: SeedContext) -> None:
     vendor_ids = context.seeded_ids("vendors")
 
     brand_count = len(vendor_ids) * profile.brands_per_vendor
-    brand_names = unique_pairs(rng, BRAND_WORDS, BRAND_SUFFIXES, brand_count)
+    brand_names = unique_names(rng, brand_count, BRAND_WORDS, BRAND_SUFFIXES)
 
     def brand_rows(ids: IdBlock) -> Iterator[Row]:
         for index, (brand_id, name) in enumerate(zip(ids, brand_names, strict=True)):

@@ -14,7 +14,7 @@ from seed_data.datasets.businesses import (
 from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
 from seed_data.fakes import email_local_part, fictional_phone, reserved_email
 from seed_data.generators.calendar import onboarding_moment
-from seed_data.generators.naming import code, unique_pairs
+from seed_data.generators.naming import code, unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
@@ -36,6 +36,8 @@ COLUMNS = (
 )
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")
+# Large profiles outgrow two-word names: "Apex Wellness of Fresno".
+BRANCH_CITIES = tuple(f"of {city}" for city in CALIFORNIA_CITIES)
 
 
 def street_address(context: SeedContext) -> str:
@@ -48,7 +50,7 @@ def street_address(context: SeedContext) -> str:
 
 def generate(context: SeedContext) -> None:
     rng, profile = context.rng, context.profile
-    names = unique_pairs(rng, DISPENSARY_WORDS, DISPENSARY_SUFFIXES, profile.clients)
+    names = unique_names(rng, profile.clients, DISPENSARY_WORDS, DISPENSARY_SUFFIXES, BRANCH_CITIES)
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         for index, (client_id, name) in enumerate(zip(ids, names, strict=True)):

@@ -6,7 +6,7 @@ from seed_data.datasets.businesses import FARM_PREFIXES, FARM_SUFFIXES
 from seed_data.datasets.notes import VENDOR_NOTES
 from seed_data.fakes import email_local_part, fictional_phone, reserved_email
 from seed_data.generators.calendar import onboarding_moment
-from seed_data.generators.naming import unique_pairs
+from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
@@ -27,7 +27,7 @@ PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
 
 def generate(context: SeedContext) -> None:
     rng, fake, profile = context.rng, context.faker, context.profile
-    names = unique_pairs(rng, FARM_PREFIXES, FARM_SUFFIXES, profile.vendors)
+    names = unique_names(rng, profile.vendors, FARM_PREFIXES, FARM_SUFFIXES)
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         for serial, (vendor_id, name) in enumerate(zip(ids, names, strict=True), start=1):
