@@ -7,13 +7,13 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import ledger, rollback
+from seed_data import drift, ledger, rollback
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -45,29 +45,32 @@ class SeedContext:
 
     def insert(
         self,
-        table: str,
-        columns: Sequence[str],
+        table: sa.TableClause,
         count: int,
         make_rows: Callable[[IdBlock], Iterable[Row]],
     ) -> IdBlock:
-        """Allocate `count` ids of `table`, COPY the rows `make_rows(ids)` yields (each row
-        starts with its id, then `columns`), and record the ids in the ledger."""
-        ids = allocate_ids(self.connection, table, count)
-        written = copy_rows(self.connection, table, ("id", *columns), make_rows(ids))
+        """Allocate `count` ids of `table`, COPY the rows `make_rows(ids)` yields (one value
+        per column of `table`, `id` first), and record the ids in the ledger."""
+        columns = [column.name for column in table.columns]
+        if columns[:1] != ["id"]:
+            raise SeedError(f"{self.revision}: the spec of {table.name} must start with id")
+        ids = allocate_ids(self.connection, table.name, count)
+        written = copy_rows(self.connection, table.name, columns, make_rows(ids))
         if written != count:
             raise SeedIntegrityError(
-                f"{self.revision}: the {table} generator yielded {written} rows for {count} ids"
+                f"{self.revision}: the {table.name} generator yielded {written} rows "
+                f"for {count} ids"
             )
         if count:
             ledger.record(
                 self.connection,
                 revision=self.revision,
-                table=table,
+                table=table.name,
                 ids=ids,
                 profile=self.profile.name,
                 random_seed=self.settings.random_seed,
             )
-        self.inserted[table] = self.inserted.get(table, 0) + count
+        self.inserted[table.name] = self.inserted.get(table.name, 0) + count
         return ids
 
     def seeded_ids(self, table: str) -> IdBlock:
@@ -86,18 +89,32 @@ def current_run() -> SeedRun:
     return run
 
 
-def upgrade(revision: str, generate: Callable[[SeedContext], None]) -> None:
+class Seeder(Protocol):
+    """A generator module: the tables it writes (`sa.table()` specs, id first), and
+    `generate`, which writes them."""
+
+    @property
+    def TABLES(self) -> Sequence[sa.TableClause]: ...
+
+    def generate(self, context: SeedContext) -> None: ...
+
+
+def upgrade(revision: str, seeder: Seeder) -> None:
     run = current_run()
     started = time.perf_counter()
+    connection = op.get_bind()
+    problems = drift.check_tables(connection, seeder.TABLES)
+    if problems:
+        raise drift.SchemaDrift(revision, problems)
     rng = stream_for(run.settings.random_seed, revision)
     context = SeedContext(
-        connection=op.get_bind(),
+        connection=connection,
         revision=revision,
         settings=run.settings,
         rng=rng,
         faker=faker_for(rng),
     )
-    generate(context)
+    seeder.generate(context)
     report = RevisionReport(revision, "upgrade", context.inserted, time.perf_counter() - started)
     run.add(report)
     log.info("%s: inserted %s", revision, _describe(report.rows))

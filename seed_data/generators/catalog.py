@@ -9,7 +9,9 @@ import re
 from collections.abc import Iterator
 from itertools import product as cartesian
 
+import sqlalchemy as sa
 from psycopg.types.json import Jsonb
+from sqlalchemy.dialects import postgresql
 
 from seed_data.datasets.businesses import BRAND_SUFFIXES, BRAND_WORDS
 from seed_data.datasets.products import (
@@ -23,27 +25,40 @@ from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
-BRAND_COLUMNS = ("name", "description", "vendor_id", "created_at", "updated_at")
-STRAIN_COLUMNS = (
-    "name",
-    "standardized_name",
-    "aliases",
-    "category",
-    "base_strain_name",
-    "parent_strain_id",
-    "created_at",
-    "updated_at",
+BRANDS = sa.table(
+    "brands",
+    sa.column("id", sa.BigInteger),
+    sa.column("name", sa.String),
+    sa.column("description", sa.String),
+    sa.column("vendor_id", sa.BigInteger),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
 )
-PRODUCT_COLUMNS = (
-    "brand_id",
-    "strain_id",
-    "name_canonical",
-    "category",
-    "subcategory",
-    "uom_sellable",
-    "created_at",
-    "updated_at",
+STRAINS_TABLE = sa.table(
+    "strains",
+    sa.column("id", sa.BigInteger),
+    sa.column("name", sa.String),
+    sa.column("standardized_name", sa.String),
+    sa.column("aliases", postgresql.JSONB),
+    sa.column("category", sa.String),
+    sa.column("base_strain_name", sa.String),
+    sa.column("parent_strain_id", sa.BigInteger),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
 )
+PRODUCTS = sa.table(
+    "products",
+    sa.column("id", sa.BigInteger),
+    sa.column("brand_id", sa.BigInteger),
+    sa.column("strain_id", sa.BigInteger),
+    sa.column("name_canonical", sa.String),
+    sa.column("category", sa.String),
+    sa.column("subcategory", sa.String),
+    sa.column("uom_sellable", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+TABLES = (BRANDS, STRAINS_TABLE, PRODUCTS)
 FLOWER_SHARE = 0.9  # TERP: 90 % flower, 10 % everything else
 PHENOTYPE_SHARE = 0.15  # strains recorded as a phenotype of an earlier strain
 BRAND_DESCRIPTIONS = (
@@ -81,7 +96,7 @@ def generate(context: SeedContext) -> None:
             vendor_id = vendor_ids[index // profile.brands_per_vendor]
             yield (brand_id, name, rng.choice(BRAND_DESCRIPTIONS), vendor_id, created, created)
 
-    brand_ids = context.insert("brands", BRAND_COLUMNS, brand_count, brand_rows)
+    brand_ids = context.insert(BRANDS, brand_count, brand_rows)
 
     strains = STRAINS[: profile.strains]
     aliases: dict[str, list[str]] = {}
@@ -104,7 +119,7 @@ def generate(context: SeedContext) -> None:
                 created,
             )
 
-    strain_ids = context.insert("strains", STRAIN_COLUMNS, len(strains), strain_rows)
+    strain_ids = context.insert(STRAINS_TABLE, len(strains), strain_rows)
 
     flower_count = round(profile.products * FLOWER_SHARE)
     flower_space = len(brand_ids) * len(strain_ids) * len(FLOWER_VARIANTS)
@@ -146,4 +161,4 @@ def generate(context: SeedContext) -> None:
                 created,
             )
 
-    context.insert("products", PRODUCT_COLUMNS, profile.products, product_rows)
+    context.insert(PRODUCTS, profile.products, product_rows)

@@ -4,7 +4,9 @@
 
 from collections.abc import Iterator
 
+import sqlalchemy as sa
 from psycopg.types.json import Jsonb
+from sqlalchemy.dialects import postgresql
 
 from seed_data.datasets.businesses import (
     CALIFORNIA_CITIES,
@@ -18,22 +20,25 @@ from seed_data.generators.naming import code, unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
-COLUMNS = (
-    "teri_code",
-    "name",
-    "email",
-    "phone",
-    "address",
-    "is_buyer",
-    "is_seller",
-    "is_brand",
-    "tags",
-    "total_spent",
-    "total_owed",
-    "vip_portal_enabled",
-    "created_at",
-    "updated_at",
+CLIENTS = sa.table(
+    "clients",
+    sa.column("id", sa.BigInteger),
+    sa.column("teri_code", sa.String),
+    sa.column("name", sa.String),
+    sa.column("email", sa.String),
+    sa.column("phone", sa.String),
+    sa.column("address", sa.String),
+    sa.column("is_buyer", sa.Boolean),
+    sa.column("is_seller", sa.Boolean),
+    sa.column("is_brand", sa.Boolean),
+    sa.column("tags", postgresql.JSONB),
+    sa.column("total_spent", sa.Numeric),
+    sa.column("total_owed", sa.Numeric),
+    sa.column("vip_portal_enabled", sa.Boolean),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
 )
+TABLES = (CLIENTS,)
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")
 # Large profiles outgrow two-word names: "Apex Wellness of Fresno".
@@ -75,4 +80,4 @@ def generate(context: SeedContext) -> None:
                 created,
             )
 
-    context.insert("clients", COLUMNS, profile.clients, rows)
+    context.insert(CLIENTS, profile.clients, rows)

@@ -2,21 +2,26 @@
 
 from collections.abc import Iterator
 
+import sqlalchemy as sa
+
 from seed_data.fakes import email_local_part, random_uuid, reserved_email
 from seed_data.generators.calendar import ANCHOR, moment_between, onboarding_moment
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
-COLUMNS = (
-    "open_id",
-    "name",
-    "email",
-    "login_method",
-    "role",
-    "last_signed_in",
-    "created_at",
-    "updated_at",
+USERS = sa.table(
+    "users",
+    sa.column("id", sa.BigInteger),
+    sa.column("open_id", sa.String),
+    sa.column("name", sa.String),
+    sa.column("email", sa.String),
+    sa.column("login_method", sa.String),
+    sa.column("role", sa.String),
+    sa.column("last_signed_in", sa.DateTime(timezone=True)),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
 )
+TABLES = (USERS,)
 ADMINS = 2
 LOGIN_METHODS = ("email", "google")
 
@@ -41,4 +46,4 @@ def generate(context: SeedContext) -> None:
                 last_signed_in,
             )
 
-    context.insert("users", COLUMNS, profile.users, rows)
+    context.insert(USERS, profile.users, rows)

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterator
 
+import sqlalchemy as sa
+
 from seed_data.datasets.businesses import FARM_PREFIXES, FARM_SUFFIXES
 from seed_data.datasets.notes import VENDOR_NOTES
 from seed_data.fakes import email_local_part, fictional_phone, reserved_email
@@ -10,16 +12,19 @@ from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
 
-COLUMNS = (
-    "name",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "payment_terms",
-    "notes",
-    "created_at",
-    "updated_at",
+VENDORS = sa.table(
+    "vendors",
+    sa.column("id", sa.BigInteger),
+    sa.column("name", sa.String),
+    sa.column("contact_name", sa.String),
+    sa.column("contact_email", sa.String),
+    sa.column("contact_phone", sa.String),
+    sa.column("payment_terms", sa.String),
+    sa.column("notes", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
 )
+TABLES = (VENDORS,)
 # TERP: 90 % of intake is on consignment, the rest COD; a few vendors invoice on terms.
 PAYMENT_TERMS = ("Consignment", "COD", "Net 15", "Net 30")
 PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
@@ -45,4 +50,4 @@ def generate(context: SeedContext) -> None:
                 created,
             )
 
-    context.insert("vendors", COLUMNS, profile.vendors, rows)
+    context.insert(VENDORS, profile.vendors, rows)

@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    seeding.upgrade(revision, users.generate)
+    seeding.upgrade(revision, users)
 
 
 def downgrade() -> None:

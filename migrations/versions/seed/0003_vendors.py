@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    seeding.upgrade(revision, vendors.generate)
+    seeding.upgrade(revision, vendors)
 
 
 def downgrade() -> None:

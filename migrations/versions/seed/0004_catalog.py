@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    seeding.upgrade(revision, catalog.generate)
+    seeding.upgrade(revision, catalog)
 
 
 def downgrade() -> None:

@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    seeding.upgrade(revision, clients.generate)
+    seeding.upgrade(revision, clients)
 
 
 def downgrade() -> None:
