@@ -1,20 +1,22 @@
 """Alembic environment for TERP's two branches, `schema` and `seed`.
 
-Settings are resolved once (seed_data.settings); the run takes the seeding lock before
-Alembic reads the current heads; each revision then commits together with its
-alembic_version row (transaction_per_migration), so a crash leaves no half-seeded
-revision. A dry run does all of it inside one transaction that is rolled back."""
+Settings are resolved once (seed_data.settings). The run takes the seeding lock before
+Alembic reads the current heads, checks the whole plan before anything is written
+(production gate, references to rows a downgrade would delete, schema drift), then runs
+each revision in its own transaction, committed together with its alembic_version row.
+A dry run does all of it inside one transaction that is rolled back. Every migrating run
+is audited (seed_runs), whatever its outcome."""
 
 from logging.config import fileConfig
 
 import sqlalchemy as sa
 from alembic import context
 
+from seed_data import audit, preflight
 from seed_data.database import connect, create_engine, embedded_database_url
 from seed_data.errors import SeedError
 from seed_data.locking import seeding_lock
-from seed_data.plan import seed_revisions_to_undo
-from seed_data.rollback import refuse_if_referenced
+from seed_data.plan import planned_steps
 from seed_data.run import ATTRIBUTE, SeedRun
 from seed_data.settings import PROJECT_ROOT, Settings, load_environment, resolve_settings
 
@@ -40,30 +42,32 @@ def open_connection(settings: Settings) -> sa.Connection:
     return connect(create_engine(url))
 
 
-def run_migrations(connection: sa.Connection, settings: Settings) -> None:
-    if settings.dry_run:
+def destination() -> str | None:
+    try:
+        revision = context.get_revision_argument()
+    except KeyError:  # harnesses that call run_migrations without a destination
+        return None
+    return None if revision is None else str(revision)
+
+
+def run_migrations(connection: sa.Connection, run: SeedRun) -> None:
+    if run.settings.dry_run:
         # An outer transaction makes Alembic treat the run as external: it neither
         # begins nor commits per revision, and rolling it back undoes everything.
         with connection.begin() as outer:
             context.configure(connection=connection, transactional_ddl=True)
+            preflight.check(connection, run, planned_steps(context.get_context()))
             with context.begin_transaction():
                 context.run_migrations()
             outer.rollback()
     else:
         context.configure(connection=connection, transaction_per_migration=True)
-        refuse_downgrade_of_referenced_rows(connection)
+        preflight.check(connection, run, planned_steps(context.get_context()))
+        # The checks' reads began a transaction; Alembic must start from none, or it
+        # treats the work as external and commits nothing (PITFALLS.md).
+        connection.rollback()
         with context.begin_transaction():
             context.run_migrations()
-
-
-def refuse_downgrade_of_referenced_rows(connection: sa.Connection) -> None:
-    """Each revision commits on its own, so check every revision a downgrade will undo
-    before the first one runs: a refusal must leave everything in place."""
-    undo = seed_revisions_to_undo(context.get_context())
-    if undo:
-        refuse_if_referenced(connection, undo)
-    # Reading the plan began a transaction; Alembic must start from none (PITFALLS.md).
-    connection.rollback()
 
 
 def run_migrations_online() -> None:
@@ -71,8 +75,11 @@ def run_migrations_online() -> None:
     run = config.attributes[ATTRIBUTE] = SeedRun(settings)
     connection = open_connection(settings)
     try:
-        with seeding_lock(connection, settings.lock_timeout):
-            run_migrations(connection, settings)
+        with (
+            seeding_lock(connection, settings.lock_timeout),
+            audit.recorded(connection, run, destination()),
+        ):
+            run_migrations(connection, run)
     finally:
         if connection is not config.attributes.get("connection"):
             connection.close()

@@ -5,8 +5,11 @@ builds the next row while the server stores the last one, and no table sits in m
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from psycopg import sql
+
+from seed_data.errors import SeedError
 
 
 def copy_rows(
@@ -21,8 +24,17 @@ def copy_rows(
     driver_connection = connection.connection.driver_connection
     assert driver_connection is not None
     written = 0
-    with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            written += 1
+    try:
+        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+    except psycopg.DatabaseError as error:
+        # Typically a constraint the schema gained that the seeder does not know about.
+        # The first line names the constraint; the DETAIL lines would echo row values.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise SeedError(
+            f"writing {table} failed: {reason}. Nothing of this revision was committed; "
+            "check the table's constraints against the seeder."
+        ) from None
     return written

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeEngine
 
-from seed_data.errors import SeedError
+from seed_data.errors import Refusal
 
 # Type families a seeder's value must land in; the first that matches the spec decides.
 _FAMILIES: tuple[type[TypeEngine[Any]], ...] = (
@@ -22,10 +22,10 @@ _FAMILIES: tuple[type[TypeEngine[Any]], ...] = (
 )
 
 
-class SchemaDrift(SeedError):
+class SchemaDrift(Refusal):
     def __init__(self, revision: str, problems: list[str]) -> None:
         super().__init__(
-            f"seed revision {revision} refused, schema drift: " + "; ".join(problems) + ". "
+            f"seed revision(s) {revision} refused, schema drift: " + "; ".join(problems) + ". "
             "Nothing was written. The live tables do not match what this revision inserts: "
             "run `alembic upgrade schema@head`, or find who changed the table by hand."
         )

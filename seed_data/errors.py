@@ -20,7 +20,11 @@ class LockTimeout(SeedError):
     """Another run held the seeding lock for longer than SEED_LOCK_TIMEOUT."""
 
 
-class DowngradeRefused(SeedError):
+class Refusal(SeedError):
+    """A deliberate "no" before anything is written: production gate, drift, references."""
+
+
+class DowngradeRefused(Refusal):
     """Rows made outside seeding reference rows a downgrade would delete."""
 
 

@@ -1,11 +1,28 @@
-"""What this Alembic invocation is about to do, read before it does it, so a multi-revision
-downgrade can be refused as a whole before its first revision commits."""
+"""What this Alembic invocation is about to do, read before it does it: every revision
+commits on its own, so checks that must cover a whole run (a downgrade's outside
+references, schema drift, the production gate) run against this plan first."""
+
+from dataclasses import dataclass
+from types import ModuleType
 
 from alembic.runtime.migration import MigrationContext
 
+SEED_PREFIX = "seed_"
 
-def seed_revisions_to_undo(migration_context: MigrationContext) -> list[str]:
-    """Ids of the seed revisions this run will downgrade, newest first.
+
+@dataclass(frozen=True)
+class Step:
+    revision: str
+    is_upgrade: bool
+    module: ModuleType
+
+    @property
+    def is_seed(self) -> bool:
+        return self.revision.startswith(SEED_PREFIX)
+
+
+def planned_steps(migration_context: MigrationContext) -> list[Step]:
+    """The steps `run_migrations` will take, in order.
 
     Alembic has no public API for the plan: `_migrations_fn` is the step function the
     command passed in (`alembic.command.upgrade`/`downgrade`), a pure computation over
@@ -20,7 +37,6 @@ def seed_revisions_to_undo(migration_context: MigrationContext) -> list[str]:
         return []
     heads = migration_context.get_current_heads()
     return [
-        step.revision.revision
+        Step(step.revision.revision, step.is_upgrade, step.revision.module)
         for step in steps_for(heads, migration_context)
-        if not step.is_upgrade and step.revision.revision.startswith("seed_")
     ]

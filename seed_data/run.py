@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from seed_data.plan import Step
 from seed_data.settings import Settings
 
 ATTRIBUTE = "seed_run"
@@ -16,6 +17,16 @@ class RevisionReport:
     direction: str  # "upgrade" or "downgrade"
     rows: dict[str, int]
     seconds: float
+    id_ranges: dict[str, str] = field(default_factory=dict)  # what a downgrade deleted
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "revision": self.revision,
+            "direction": self.direction,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+            **({"id_ranges": self.id_ranges} if self.id_ranges else {}),
+        }
 
 
 @dataclass
@@ -23,6 +34,10 @@ class SeedRun:
     settings: Settings
     started: float = field(default_factory=time.perf_counter)
     revisions: list[RevisionReport] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    planned: bool = False  # a migrating command (upgrade/downgrade), not `current`
+    environment: str | None = None  # effective: the stricter of SEED_ENV and the stamp
+    database: str = "?"
 
     def add(self, report: RevisionReport) -> None:
         self.revisions.append(report)
@@ -32,7 +47,7 @@ class SeedRun:
         elapsed = time.perf_counter() - self.started
         head = (
             f"profile {settings.profile.name}, random seed {settings.random_seed}, "
-            f"environment {settings.environment}, {elapsed:.2f} s"
+            f"environment {self.environment or settings.environment}, {elapsed:.2f} s"
         )
         if settings.dry_run:
             head = "dry run: nothing written; " + head

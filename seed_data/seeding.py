@@ -2,7 +2,6 @@
 `downgrade(revision)`. Everything else (random stream, ids, COPY, ledger, report) is here,
 so a revision file stays a short, readable pair."""
 
-import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import drift, ledger, rollback
+from seed_data import audit, drift, ledger, rollback
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -21,8 +20,6 @@ from seed_data.profiles import Profile
 from seed_data.randomness import faker_for, stream_for
 from seed_data.run import ATTRIBUTE, RevisionReport, SeedRun
 from seed_data.settings import Settings
-
-log = logging.getLogger(__name__)
 
 Row = Sequence[Any]
 
@@ -117,17 +114,17 @@ def upgrade(revision: str, seeder: Seeder) -> None:
     seeder.generate(context)
     report = RevisionReport(revision, "upgrade", context.inserted, time.perf_counter() - started)
     run.add(report)
-    log.info("%s: inserted %s", revision, _describe(report.rows))
+    audit.log_event("seed_revision", **report.as_dict())
 
 
 def downgrade(revision: str) -> None:
     run = current_run()
     started = time.perf_counter()
-    deleted = rollback.undo_revision(op.get_bind(), revision)
-    report = RevisionReport(revision, "downgrade", deleted, time.perf_counter() - started)
+    connection = op.get_bind()
+    ranges = {entry.table: entry.id_ranges for entry in ledger.entries(connection, revision)}
+    deleted = rollback.undo_revision(connection, revision)
+    report = RevisionReport(
+        revision, "downgrade", deleted, time.perf_counter() - started, id_ranges=ranges
+    )
     run.add(report)
-    log.info("%s: deleted %s", revision, _describe(deleted))
-
-
-def _describe(rows: dict[str, int]) -> str:
-    return ", ".join(f"{count} {table}" for table, count in rows.items()) or "no rows"
+    audit.log_event("seed_revision", **report.as_dict())

@@ -30,6 +30,7 @@ class Settings:
     random_seed: int
     dry_run: bool
     lock_timeout: float
+    allow_production: str | None = None  # must equal the target database's name
 
 
 def load_environment(
@@ -103,4 +104,5 @@ def resolve_settings(x_args: Mapping[str, str], env: Mapping[str, str]) -> Setti
         random_seed=random_seed,
         dry_run=parse_bool("-x dry_run", x_args.get("dry_run", "false")),
         lock_timeout=parse_lock_timeout(env.get("SEED_LOCK_TIMEOUT") or str(DEFAULT_LOCK_TIMEOUT)),
+        allow_production=env.get("SEED_ALLOW_PRODUCTION", "").strip() or None,
     )

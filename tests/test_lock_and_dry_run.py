@@ -38,7 +38,7 @@ def test_dry_run_leaves_everything_as_it_was(
     summary = capsys.readouterr().out
     assert "dry run: nothing written" in summary
     assert "users" in summary
-    assert versions(engine) == {"schema_0002"}
+    assert versions(engine) == {"schema_0003"}
     assert set(table_counts(engine, SEEDED_TABLES).values()) == {0}
     with engine.connect() as connection:
         assert connection.scalar(sa.text("select to_regclass('seed_ledger')")) is None

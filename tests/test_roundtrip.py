@@ -7,7 +7,7 @@ from seed_data.profiles import PROFILES
 from tests.conftest import Cli, InProcess, table_counts, versions
 
 SEEDED_TABLES = ("users", "vendors", "brands", "strains", "products", "clients")
-SCHEMA_HEAD = "schema_0002"
+SCHEMA_HEAD = "schema_0003"
 SEED_HEAD = "seed_0005"
 
 
@@ -82,7 +82,7 @@ def test_cli_heads_and_the_two_branch_rule(cli: Cli, engine: sa.Engine) -> None:
     current = cli("current")
     assert current.returncode == 0
     assert "seed_0005 (head)" in current.stdout
-    assert "schema_0002 (effective head)" in current.stdout
+    assert "schema_0003 (effective head)" in current.stdout
     down = cli("downgrade", "seed@base")
     assert down.returncode == 0, down.stderr
     assert versions(engine) == {SCHEMA_HEAD}

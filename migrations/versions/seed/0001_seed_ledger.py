@@ -2,7 +2,7 @@
 
 Revision ID: seed_0001
 Revises:
-Depends on: schema_0002 (every TERP table and its reference data)
+Depends on: schema_0003 (every TERP table, its reference data and the environment stamp)
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 revision: str = "seed_0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("seed",)
-depends_on: str | Sequence[str] | None = "schema_0002"
+depends_on: str | Sequence[str] | None = "schema_0003"
 
 
 def upgrade() -> None:

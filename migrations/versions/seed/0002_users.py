@@ -7,7 +7,7 @@ Revises: seed_0001
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import users
+from seed_data.generators import users as seeder
 
 revision: str = "seed_0002"
 down_revision: str | Sequence[str] | None = "seed_0001"
@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    seeding.upgrade(revision, users)
+    seeding.upgrade(revision, seeder)
 
 
 def downgrade() -> None:

@@ -1,0 +1,91 @@
+"""Every migrating run leaves a seed_runs row and JSON log lines, whatever its outcome."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from seed_data.errors import DowngradeRefused, SeedError
+from tests.conftest import Cli, InProcess
+
+
+def runs(engine: sa.Engine) -> list[sa.Row[tuple[object, ...]]]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.text(
+                    "select direction, target, outcome, error, revisions, environment, "
+                    "database, profile, random_seed, who from seed_runs order by id"
+                )
+            )
+        )
+
+
+def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("-x", "random_seed=5", "upgrade", "seed@head").returncode == 0
+    down = cli("downgrade", "seed@-1")
+    assert down.returncode == 0
+    up, undo = runs(engine)
+    assert (up.direction, up.target, up.outcome, up.error) == (
+        "upgrade",
+        "seed_0005",
+        "success",
+        None,
+    )
+    assert (up.environment, up.profile, up.random_seed) == ("development", "small", 5)
+    assert up.database == engine.url.database
+    assert "@" in str(up.who)
+    upgraded = {entry["revision"]: entry for entry in up.revisions}
+    assert upgraded["seed_0005"]["rows"] == {"clients": 25}
+    assert (undo.direction, undo.outcome) == ("downgrade", "success")
+    (deleted,) = undo.revisions
+    assert deleted["revision"] == "seed_0005"
+    assert deleted["rows"] == {"clients": 25}
+    assert deleted["id_ranges"] == {"clients": "{[1,26)}"}
+    # one JSON line per revision and one per run
+    events = [
+        json.loads(line.split("] ", 1)[1])
+        for line in down.stderr.splitlines()
+        if line.startswith("INFO  [seed_data.audit]")
+    ]
+    assert [event["event"] for event in events] == ["seed_revision", "seed_run"]
+    assert events[1]["outcome"] == "success"
+
+
+def test_a_refused_run_is_recorded_although_it_rolled_back(
+    alembic: InProcess, engine: sa.Engine
+) -> None:
+    alembic.upgrade("seed@head")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "insert into orders (order_number, order_type, client_id, created_by) "
+                "select 'APP-1', 'SALE', min(c.id), min(u.id) from clients c, users u"
+            )
+        )
+    with pytest.raises(DowngradeRefused):
+        alembic.downgrade("seed@base")
+    last = runs(engine)[-1]
+    assert (last.direction, last.outcome) == ("downgrade", "refused")
+    assert "orders (column client_id)" in str(last.error)
+    assert last.revisions == []
+
+
+def test_a_failed_revision_is_recorded(alembic: InProcess, engine: sa.Engine) -> None:
+    alembic.upgrade("schema@head")
+    with engine.begin() as connection:  # breaks seed_0003 mid-run, not caught by preflight
+        connection.execute(
+            sa.text("alter table vendors add constraint no_vendors check (false) not valid")
+        )
+    with pytest.raises(SeedError, match='writing vendors failed: .*check constraint "no_vendors"'):
+        alembic.upgrade("seed@head")
+    last = runs(engine)[-1]
+    assert last.outcome == "failed"
+    assert "no_vendors" in str(last.error)
+    assert [entry["revision"] for entry in last.revisions] == ["seed_0002"]
+
+
+def test_dry_runs_leave_no_audit_row(alembic: InProcess, engine: sa.Engine) -> None:
+    alembic.upgrade("seed@head", dry_run="true")
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("select to_regclass('seed_runs')")) is None
