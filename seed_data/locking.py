@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from seed_data.errors import LockTimeout
+from seed_data.errors import LockTimeout, SeedError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,28 @@ def _try_lock(connection: sa.Connection) -> bool:
     return bool(acquired)
 
 
+_HELD_HERE = sa.text(
+    """
+    select count(*) from pg_locks
+    where locktype = 'advisory' and granted and pid = pg_backend_pid()
+      and classid = :namespace and objid = :lock_id and objsubid = 2
+    """
+)
+
+
+def _ensure_session_kept(connection: sa.Connection) -> None:
+    """Behind a transaction-pooling proxy (PgBouncer), the next statement may run on
+    another server session that does not hold the lock: then no lock protects the run."""
+    held = connection.scalar(_HELD_HERE, {"namespace": LOCK_NAMESPACE, "lock_id": LOCK_ID})
+    connection.commit()
+    if not held:
+        raise SeedError(
+            "the seeding lock did not stay with this connection's server session: "
+            "DATABASE_URL seems to go through a transaction-pooling proxy such as PgBouncer. "
+            "Use a direct connection to PostgreSQL (or session pooling) for seeding."
+        )
+
+
 @contextmanager
 def seeding_lock(connection: sa.Connection, timeout: float) -> Iterator[None]:
     deadline = time.monotonic() + timeout
@@ -68,6 +90,7 @@ def seeding_lock(connection: sa.Connection, timeout: float) -> Iterator[None]:
             announced = True
         time.sleep(POLL_SECONDS)
     try:
+        _ensure_session_kept(connection)
         yield
     finally:
         if not connection.closed and not connection.invalidated:

@@ -77,7 +77,7 @@ def test_a_failed_revision_is_recorded(alembic: InProcess, engine: sa.Engine) ->
         connection.execute(
             sa.text("alter table vendors add constraint no_vendors check (false) not valid")
         )
-    with pytest.raises(SeedError, match='writing vendors failed: .*check constraint "no_vendors"'):
+    with pytest.raises(SeedError, match=r'writing vendors failed: .*check constraint "no_vendors"'):
         alembic.upgrade("seed@head")
     last = runs(engine)[-1]
     assert last.outcome == "failed"

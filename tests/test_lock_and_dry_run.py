@@ -5,7 +5,8 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
+from seed_data.errors import SeedError
+from seed_data.locking import LOCK_ID, LOCK_NAMESPACE, _ensure_session_kept
 from tests.conftest import Cli, InProcess, table_counts, versions
 from tests.test_roundtrip import SEEDED_TABLES
 
@@ -42,3 +43,15 @@ def test_dry_run_leaves_everything_as_it_was(
     assert set(table_counts(engine, SEEDED_TABLES).values()) == {0}
     with engine.connect() as connection:
         assert connection.scalar(sa.text("select to_regclass('seed_ledger')")) is None
+
+
+def test_a_lock_lost_to_connection_pooling_is_detected(engine: sa.Engine) -> None:
+    """What a transaction-pooling proxy does: the statement after the lock lands on a
+    session that does not hold it."""
+    with engine.connect() as connection:
+        with pytest.raises(SeedError, match="transaction-pooling proxy such as PgBouncer"):
+            _ensure_session_kept(connection)
+        connection.execute(
+            sa.text("select pg_advisory_lock(:n, :i)"), {"n": LOCK_NAMESPACE, "i": LOCK_ID}
+        )
+        _ensure_session_kept(connection)  # the same session: fine
