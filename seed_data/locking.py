@@ -61,7 +61,7 @@ _HELD_HERE = sa.text(
 )
 
 
-def _ensure_session_kept(connection: sa.Connection) -> None:
+def ensure_session_kept(connection: sa.Connection) -> None:
     """Behind a transaction-pooling proxy (PgBouncer), the next statement may run on
     another server session that does not hold the lock: then no lock protects the run."""
     held = connection.scalar(_HELD_HERE, {"namespace": LOCK_NAMESPACE, "lock_id": LOCK_ID})
@@ -90,7 +90,7 @@ def seeding_lock(connection: sa.Connection, timeout: float) -> Iterator[None]:
             announced = True
         time.sleep(POLL_SECONDS)
     try:
-        _ensure_session_kept(connection)
+        ensure_session_kept(connection)
         yield
     finally:
         if not connection.closed and not connection.invalidated:

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import SeedError
-from seed_data.locking import LOCK_ID, LOCK_NAMESPACE, _ensure_session_kept
+from seed_data.locking import LOCK_ID, LOCK_NAMESPACE, ensure_session_kept
 from tests.conftest import Cli, InProcess, table_counts, versions
 from tests.test_roundtrip import SEEDED_TABLES
 
@@ -50,8 +50,8 @@ def test_a_lock_lost_to_connection_pooling_is_detected(engine: sa.Engine) -> Non
     session that does not hold it."""
     with engine.connect() as connection:
         with pytest.raises(SeedError, match="transaction-pooling proxy such as PgBouncer"):
-            _ensure_session_kept(connection)
+            ensure_session_kept(connection)
         connection.execute(
             sa.text("select pg_advisory_lock(:n, :i)"), {"n": LOCK_NAMESPACE, "i": LOCK_ID}
         )
-        _ensure_session_kept(connection)  # the same session: fine
+        ensure_session_kept(connection)  # the same session: fine
