@@ -17,6 +17,7 @@ from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
 from seed_data.profiles import Profile
+from seed_data.progress import tracked
 from seed_data.randomness import faker_for, stream_for
 from seed_data.run import ATTRIBUTE, RevisionReport, SeedRun
 from seed_data.settings import Settings
@@ -52,7 +53,8 @@ class SeedContext:
         if columns[:1] != ["id"]:
             raise SeedError(f"{self.revision}: the spec of {table.name} must start with id")
         ids = allocate_ids(self.connection, table.name, count)
-        written = copy_rows(self.connection, table.name, columns, make_rows(ids))
+        rows = tracked(make_rows(ids), f"{self.revision} {table.name}", count)
+        written = copy_rows(self.connection, table.name, columns, rows)
         if written != count:
             raise SeedIntegrityError(
                 f"{self.revision}: the {table.name} generator yielded {written} rows "
