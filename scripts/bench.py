@@ -1,0 +1,225 @@
+"""Benchmark the seed against raw COPY of the same rows and against the naive path.
+
+For each profile: a fresh database gets the schema, then `alembic upgrade seed@head` runs
+as a real process (interpreter start included) and is timed, with its peak RSS. The rows
+it wrote are exported with COPY TO and replayed with raw COPY FROM into a second fresh
+database with the same schema, timed: ratio = raw COPY seconds / seed seconds (1.0 would
+mean the seed costs no more than the server's own loading). The downgrade is timed too.
+The naive path (Faker called per field per row, ORM `add_all`) is sampled on a few
+thousand client rows and extrapolated to the profile's row count; it says so.
+
+Run: scripts/bench [--profiles small,medium] [--server-url URL] (default: the machine's
+PostgreSQL at 127.0.0.1:5432, else the embedded one)."""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from faker import Faker
+from sqlalchemy import orm
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from seed_data.database import embedded_database_url, parse_database_url  # noqa: E402
+
+ALEMBIC = [sys.executable, "-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini")]
+BOOKKEEPING = {"seed_ledger", "seed_runs", "seed_environment", "alembic_version"}
+
+
+def render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_database(server: URL) -> Iterator[URL]:
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+    try:
+        yield server.set(database=name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+
+def alembic(url: URL, *args: str) -> tuple[float, int]:
+    """Run the alembic CLI; return (wall seconds, peak RSS in MB) of that process."""
+    env = {**os.environ, "DATABASE_URL": render(url)}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*ALEMBIC, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        assert process.stderr is not None
+        raise SystemExit(f"bench: alembic {' '.join(args)} failed:\n{process.stderr.read()}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def seeded_tables(engine: sa.Engine) -> list[str]:
+    with engine.connect() as connection:
+        tables = connection.scalars(
+            sa.text("select table_name from seed_ledger group by table_name order by min(id)")
+        )
+        return [table for table in tables if table not in BOOKKEEPING]
+
+
+def raw_copy_seconds(source: URL, target: URL, workdir: Path) -> tuple[float, int]:
+    """Export the seeded rows, replay them with plain COPY into an empty schema."""
+    source_engine = sa.create_engine(source, poolclass=NullPool)
+    tables = seeded_tables(source_engine)
+    rows = 0
+    with source_engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        for table in tables:
+            with (
+                open(workdir / f"{table}.bin", "wb") as out,
+                raw.cursor() as cursor,
+                cursor.copy(f"copy {table} to stdout (format binary)") as copy,
+            ):
+                for block in copy:
+                    out.write(block)
+            rows += int(connection.scalar(sa.text(f"select count(*) from {table}")) or 0)
+    source_engine.dispose()
+    target_engine = sa.create_engine(target, poolclass=NullPool)
+    started = time.perf_counter()
+    with target_engine.begin() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        for table in tables:
+            with (
+                open(workdir / f"{table}.bin", "rb") as source_file,
+                raw.cursor() as cursor,
+                cursor.copy(f"copy {table} from stdin (format binary)") as copy,
+            ):
+                while block := source_file.read(1 << 20):
+                    copy.write(block)
+    seconds = time.perf_counter() - started
+    target_engine.dispose()
+    return seconds, rows
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    teri_code: orm.Mapped[str]
+    name: orm.Mapped[str]
+    email: orm.Mapped[str]
+    phone: orm.Mapped[str]
+    address: orm.Mapped[str]
+
+
+def naive_rows_per_second(url: URL, sample: int) -> float:
+    """Faker per field per row, ORM add_all: what a first seeder usually looks like."""
+    fake = Faker("en_US")
+    fake.seed_instance(1)
+    engine = sa.create_engine(url, poolclass=NullPool)
+    started = time.perf_counter()
+    with orm.Session(engine) as session:
+        session.add_all(
+            Client(
+                teri_code=f"NAV{index:06d}",
+                name=fake.company(),
+                email=fake.email(),
+                phone=fake.phone_number(),
+                address=fake.address(),
+            )
+            for index in range(sample)
+        )
+        session.commit()
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return sample / seconds
+
+
+def bench_profile(server: URL, profile: str, naive_rate: float) -> dict[str, object]:
+    with fresh_database(server) as seeded, fresh_database(server) as replay:
+        alembic(seeded, "upgrade", "schema@head")
+        alembic(replay, "upgrade", "schema@head")
+        seed_seconds, peak_mb = alembic(seeded, "-x", f"profile={profile}", "upgrade", "seed@head")
+        with tempfile.TemporaryDirectory() as workdir:
+            copy_seconds, rows = raw_copy_seconds(seeded, replay, Path(workdir))
+        down_seconds, _ = alembic(seeded, "downgrade", "seed@base")
+    naive_seconds = rows / naive_rate
+    return {
+        "profile": profile,
+        "rows": rows,
+        "seconds": seed_seconds,
+        "rows/s": rows / seed_seconds,
+        "raw COPY s": copy_seconds,
+        "ratio": copy_seconds / seed_seconds,
+        "naive x": naive_seconds / seed_seconds,
+        "down s": down_seconds,
+        "peak RSS MB": peak_mb,
+    }
+
+
+def default_server() -> URL:
+    raw = os.environ.get("BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    url = parse_database_url(raw)
+    try:
+        sa.create_engine(url, poolclass=NullPool).connect().close()
+    except sa.exc.OperationalError:
+        return embedded_database_url(PROJECT_ROOT).set(database="postgres")
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", default="small,medium,large,xl")
+    parser.add_argument("--naive-sample", type=int, default=2_000)
+    args = parser.parse_args()
+    server = default_server()
+    with fresh_database(server) as scratch:
+        alembic(scratch, "upgrade", "schema@head")
+        naive_rate = naive_rows_per_second(scratch, args.naive_sample)
+    print(
+        f"naive path: {naive_rate:,.0f} rows/s (Faker per field + ORM add_all, "
+        f"{args.naive_sample:,} client rows sampled; extrapolated below)"
+    )
+    columns = [
+        "profile",
+        "rows",
+        "seconds",
+        "rows/s",
+        "raw COPY s",
+        "ratio",
+        "naive x",
+        "down s",
+        "peak RSS MB",
+    ]
+    print(" | ".join(f"{c:>11}" for c in columns))
+    for profile in args.profiles.split(","):
+        result = bench_profile(server, profile, naive_rate)
+        cells = []
+        for column in columns:
+            value = result[column]
+            cells.append(f"{value:>11,.2f}" if isinstance(value, float) else f"{value!s:>11}")
+        print(" | ".join(cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()
