@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import ledger, rollback
+from seed_data import ledger, rollback, validation
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -98,6 +98,7 @@ def upgrade(revision: str, generate: Callable[[SeedContext], None]) -> None:
         faker=faker_for(rng),
     )
     generate(context)
+    validation.enforce(context.connection, context.inserted, revision)
     report = RevisionReport(revision, "upgrade", context.inserted, time.perf_counter() - started)
     run.add(report)
     log.info("%s: inserted %s", revision, _describe(report.rows))
