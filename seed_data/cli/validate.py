@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from seed_data.cli.database import resolve_url
-from seed_data.database import connect, create_engine, describe_failure
+from seed_data.database import connect, create_engine, describe_failure, redact
 from seed_data.errors import SeedError
 from seed_data.validation import RULES, applicable, validate
 
@@ -46,6 +46,11 @@ def run(arguments: argparse.Namespace) -> int:
         return failed(describe_failure(error.orig or error, url))
     finally:
         engine.dispose()
+    if not rules:
+        return failed(
+            f"no TERP tables in {redact(url)}: point --database-url or DATABASE_URL at a "
+            "TERP database"
+        )
     for violation in violations:
         print(violation)
     skipped = len(RULES) - len(rules)

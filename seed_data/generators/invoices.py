@@ -48,6 +48,7 @@ LINE_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# The terms in words, hand-written for this project (TERP's invoice notes are free text).
 TERMS_NOTES = {
     "CONSIGNMENT": "Consignment terms: due 30 days after delivery",
     "NET_30": "Net 30",

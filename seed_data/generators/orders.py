@@ -63,6 +63,8 @@ LINE_COLUMNS = (
 )
 NOTE_SHARE = 0.2
 CONVERTED_NOTE = "Converted from quote"
+# Note texts come from seed_data/datasets/notes.py, which says where they come from.
+assert CONVERTED_NOTE in ORDER_NOTES
 
 
 def last_change(order: PlannedOrder) -> int:

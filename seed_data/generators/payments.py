@@ -37,6 +37,7 @@ COLUMNS = (
 )
 METHODS = ("CHECK", "ACH", "WIRE", "CASH", "CREDIT_CARD")
 METHOD_WEIGHTS = (0.40, 0.30, 0.15, 0.10, 0.05)
+# Hand-written prefixes for the bank's or card processor's reference of a payment.
 REFERENCE_PREFIX = {"CHECK": "CHK", "ACH": "ACH", "WIRE": "WIRE", "CREDIT_CARD": "CARD"}
 METHOD_NOTES = {
     "CHECK": "Check deposited",
