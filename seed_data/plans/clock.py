@@ -22,10 +22,6 @@ def day(ts: int) -> date:
     return date.fromordinal(_EPOCH_DAY + ts // DAY)
 
 
-def day_start(ts: int) -> int:
-    return ts - ts % DAY
-
-
 def days_between(earlier: date, later: date) -> int:
     return later.toordinal() - earlier.toordinal()
 
