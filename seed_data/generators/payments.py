@@ -51,6 +51,7 @@ COD_NOTE = "Paid COD at intake"
 RECONCILED_AFTER = 14 * DAY
 RECONCILED_SHARE = 0.9
 VENDOR_PAID_AFTER = 30 * MINUTE
+CASH_LIMIT = 10_000_00  # cents
 # Note texts come from seed_data/datasets/notes.py, which says where they come from.
 assert all(note in PAYMENT_NOTES for note in (*METHOD_NOTES.values(), PARTIAL_NOTE, FULL_NOTE))
 assert COD_NOTE in LOT_NOTES
@@ -59,6 +60,13 @@ assert COD_NOTE in LOT_NOTES
 def reference_number(rng: random.Random, method: str) -> str | None:
     prefix = REFERENCE_PREFIX.get(method)
     return None if prefix is None else f"{prefix}-{rng.randrange(10**8):08d}"
+
+
+def vendor_method(rng: random.Random, cents: int) -> str:
+    """Small COD lots are often settled in cash at the dock; large ones by bank transfer."""
+    if cents < CASH_LIMIT and rng.random() < 0.5:
+        return "CASH"
+    return rng.choice(("WIRE", "ACH"))
 
 
 def reconciled(rng: random.Random, at: int) -> bool:
@@ -134,14 +142,15 @@ def generate(context: SeedContext) -> None:
         for batch in cod:
             serial, payment_id = next(numbers)
             at = batch.created + VENDOR_PAID_AFTER
-            method = rng.choice(("CASH", "WIRE", "ACH"))
+            amount = times_price(batch.intake, batch.unit_cogs)
+            method = vendor_method(rng, amount)
             created = moment(at)
             yield (
                 payment_id,
                 code("PAY-", serial, 6),
                 "SENT",
                 day(at),
-                decimal_text(times_price(batch.intake, batch.unit_cogs)),
+                decimal_text(amount),
                 method,
                 reference_number(rng, method),
                 None,
