@@ -1,9 +1,9 @@
 """Demand: when orders arrive, from whom, how many lines, how much and at what margin.
 
 - Arrivals: exactly `profile.orders` orders over the profile's months, one slice per
-  month; each slice's share follows the season (Q4 about 25 % above the year's average,
+  month; each slice's share follows the season (Q4 about 20 % above the year's average,
   as TERP's archived mock-data plan asks; a dip after New Year, a bump around 4/20) and
-  a slow growth of the book. Within a slice, weekday business hours in California
+  a slow growth of the book (1 % a month). Within a slice, weekday business hours in California
   (Monday-Friday 8:00-18:00 Pacific) are four to ten times as likely as other hours.
 - Clients: about 70 % of orders go to the whales (TERP: 10 whales bring 70 % of
   revenue); within each group a client's share is a fixed Pareto-like weight.
