@@ -349,6 +349,7 @@ class Market:
         quote = self.order(max(asked, earliest, self.start), client, "QUOTE", list(lines))
         quote.quote_status = "CONVERTED"
         sale = self.order(created, client, "SALE", lines)
+        # the sale keeps what the quote agreed (its own draws are overridden)
         sale.terms, sale.discount, sale.converted_from = quote.terms, quote.discount, quote.index
         yield quote
         yield from self.confirm(sale)
