@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: seed test lint bench clean-db
+.PHONY: seed test test-slow lint bench clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 seed: $(STAMP)
 	$(BIN)/alembic upgrade seed@head
 
+# The suite without the larger profiles, with the coverage threshold.
 test: $(STAMP)
-	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered
+	$(BIN)/pytest -m "not slow" --cov --cov-report=term-missing:skip-covered
+
+# The larger profiles (medium, large): minutes, no coverage threshold.
+test-slow: $(STAMP)
+	$(BIN)/pytest -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

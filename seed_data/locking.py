@@ -25,6 +25,7 @@ _HOLDER = sa.text(
            coalesce(host(a.client_addr), 'local socket'), a.backend_start
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     where l.locktype = 'advisory' and l.granted
+      and l.database = (select oid from pg_database where datname = current_database())
       and l.classid = :namespace and l.objid = :lock_id and l.objsubid = 2
     """
 )

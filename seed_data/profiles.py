@@ -1,5 +1,6 @@
-"""Data volumes. `medium` is TERP's own "full" scenario (60 clients, 8 vendors, 50 strains,
-4,400 orders over 22 months); the others scale it to about 1k, 250k and 2M rows in all."""
+"""Data volumes. `medium` is TERP's own "full" scenario (60 clients, 10 whales, 8 vendors,
+50 strains, 4,400 orders over 22 months, 8 lots a month); the others scale it to about 1k,
+250k and 2M rows in all. docs/data-model.md lists the rows each profile gives."""
 
 from dataclasses import dataclass
 
@@ -18,6 +19,13 @@ class Profile:
     whale_clients: int
     orders: int
     months: int
+    # Supply: lots received a month (vendors in turn), lots on hand when the history
+    # starts, and the mean number of batches a lot is split into (1 to 2 x mean - 1).
+    # TERP receives 8 lots a month of 1 batch; it does not track stock, this project
+    # never oversells, so supply is sized to outrun demand.
+    lots_per_month: int
+    opening_lots: int
+    batches_per_lot: int
 
 
 PROFILES: dict[str, Profile] = {
@@ -32,8 +40,11 @@ PROFILES: dict[str, Profile] = {
             products=40,
             clients=25,
             whale_clients=4,
-            orders=120,
+            orders=80,
             months=12,
+            lots_per_month=1,
+            opening_lots=2,
+            batches_per_lot=2,
         ),
         Profile(
             "medium",
@@ -46,6 +57,9 @@ PROFILES: dict[str, Profile] = {
             whale_clients=10,
             orders=4_400,
             months=22,
+            lots_per_month=8,
+            opening_lots=8,
+            batches_per_lot=2,
         ),
         Profile(
             "large",
@@ -56,8 +70,11 @@ PROFILES: dict[str, Profile] = {
             products=2_000,
             clients=1_500,
             whale_clients=40,
-            orders=45_000,
+            orders=26_000,
             months=22,
+            lots_per_month=40,
+            opening_lots=40,
+            batches_per_lot=3,
         ),
         Profile(
             "xl",
@@ -68,8 +85,11 @@ PROFILES: dict[str, Profile] = {
             products=10_000,
             clients=12_000,
             whale_clients=200,
-            orders=360_000,
+            orders=200_000,
             months=22,
+            lots_per_month=300,
+            opening_lots=300,
+            batches_per_lot=3,
         ),
     )
 }

@@ -37,6 +37,7 @@ LOGICAL_REFERENCES: tuple[Reference, ...] = (
     Reference("payments", "vendor_id", "vendors"),
     Reference("payments", "invoice_id", "invoices"),
     Reference("payments", "created_by", "users"),
+    Reference("inventory_movements", "reference_id", "orders", "reference_type = 'ORDER'"),
 )
 
 _FOREIGN_KEYS_TO = sa.text(

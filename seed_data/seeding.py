@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import audit, drift, ledger, rollback
+from seed_data import audit, drift, ledger, rollback, validation
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -114,6 +114,7 @@ def upgrade(revision: str, seeder: Seeder) -> None:
         faker=faker_for(rng),
     )
     seeder.generate(context)
+    validation.enforce(context.connection, context.inserted, revision)
     report = RevisionReport(revision, "upgrade", context.inserted, time.perf_counter() - started)
     run.add(report)
     audit.log_event("seed_revision", **report.as_dict())

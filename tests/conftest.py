@@ -157,3 +157,27 @@ def table_counts(engine: sa.Engine, tables: tuple[str, ...]) -> dict[str, int]:
 def versions(engine: sa.Engine) -> set[str]:
     with engine.connect() as connection:
         return set(connection.scalars(sa.text("select version_num from alembic_version")))
+
+
+def seed_database(
+    server_url: URL, profile: str, random_seed: int | None = None
+) -> Iterator[sa.Engine]:
+    """A database of its own, seeded to seed@head with `profile`, for a module's tests."""
+    factory = DatabaseFactory(server_url)
+    url = factory()
+    options: dict[str, object] = {"profile": profile}
+    if random_seed is not None:
+        options["random_seed"] = random_seed
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            InProcess(url, patch).upgrade("seed@head", **options)
+        engine = sa.create_engine(url, poolclass=NullPool)
+        yield engine
+        engine.dispose()
+    finally:
+        factory.drop_all()
+
+
+@pytest.fixture(scope="module")
+def seeded_small(server_url: URL) -> Iterator[sa.Engine]:
+    yield from seed_database(server_url, "small")

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import DowngradeRefused, SeedError
-from tests.conftest import Cli, InProcess
+from tests.conftest import Cli, InProcess, table_counts
+from tests.test_roundtrip import SEED_HEAD
 
 
 def runs(engine: sa.Engine) -> list[sa.Row[tuple[object, ...]]]:
@@ -23,12 +24,13 @@ def runs(engine: sa.Engine) -> list[sa.Row[tuple[object, ...]]]:
 
 def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None:
     assert cli("-x", "random_seed=5", "upgrade", "seed@head").returncode == 0
+    movements = table_counts(engine, ("inventory_movements",))["inventory_movements"]
     down = cli("downgrade", "seed@-1")
     assert down.returncode == 0
     up, undo = runs(engine)
     assert (up.direction, up.target, up.outcome, up.error) == (
         "upgrade",
-        "seed_0005",
+        SEED_HEAD,
         "success",
         None,
     )
@@ -39,9 +41,9 @@ def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None
     assert upgraded["seed_0005"]["rows"] == {"clients": 25}
     assert (undo.direction, undo.outcome) == ("downgrade", "success")
     (deleted,) = undo.revisions
-    assert deleted["revision"] == "seed_0005"
-    assert deleted["rows"] == {"clients": 25}
-    assert deleted["id_ranges"] == {"clients": "{[1,26)}"}
+    assert deleted["revision"] == SEED_HEAD
+    assert deleted["rows"] == {"inventory_movements": movements}
+    assert deleted["id_ranges"] == {"inventory_movements": f"{{[1,{movements + 1})}}"}
     # one JSON line per revision and one per run
     events = [
         json.loads(line.split("] ", 1)[1])

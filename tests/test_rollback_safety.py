@@ -82,8 +82,9 @@ def test_real_fk_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None
                     "user": first_id(connection, "users"),
                 },
             )
+    # seed@-6 undoes the orders' revisions too, down to and including the clients
     assert_refused_and_untouched(
-        alembic, engine, "seed@-1", "2 row(s) of orders (column client_id) reference seeded clients"
+        alembic, engine, "seed@-6", "2 row(s) of orders (column client_id) reference seeded clients"
     )
 
 
@@ -121,3 +122,24 @@ def test_seeded_self_references_do_not_block(alembic: InProcess, engine: sa.Engi
     assert linked and linked > 0
     alembic.downgrade("seed@base")
     assert table_counts(engine, ("strains",)) == {"strains": 0}
+
+
+def test_polymorphic_reference_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None:
+    """An app movement citing a seeded order (reference_type ORDER) keeps the order."""
+    alembic.upgrade("seed@head")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "insert into inventory_movements (batch_id, movement_type, quantity_change, "
+                "quantity_before, quantity_after, reference_type, reference_id, performed_by) "
+                "select b.id, 'RETURN', 0, b.on_hand_qty, b.on_hand_qty, 'ORDER', :order, :user "
+                "from batches b order by b.id limit 1"
+            ),
+            {"order": first_id(connection, "orders"), "user": first_id(connection, "users")},
+        )
+    assert_refused_and_untouched(
+        alembic,
+        engine,
+        "seed@base",
+        "1 row(s) of inventory_movements (column reference_id) reference seeded orders",
+    )

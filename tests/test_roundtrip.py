@@ -6,9 +6,25 @@ import sqlalchemy as sa
 from seed_data.profiles import PROFILES
 from tests.conftest import Cli, InProcess, table_counts, versions
 
-SEEDED_TABLES = ("users", "vendors", "brands", "strains", "products", "clients")
+SEEDED_TABLES = (
+    "users",
+    "vendors",
+    "brands",
+    "strains",
+    "products",
+    "clients",
+    "lots",
+    "batches",
+    "batch_locations",
+    "orders",
+    "order_line_items",
+    "invoices",
+    "invoice_line_items",
+    "payments",
+    "inventory_movements",
+)
 SCHEMA_HEAD = "schema_0003"
-SEED_HEAD = "seed_0005"
+SEED_HEAD = "seed_0010"
 
 
 def schema_snapshot(engine: sa.Engine) -> dict[str, object]:
@@ -47,14 +63,16 @@ def test_upgrade_downgrade_upgrade(alembic: InProcess, engine: sa.Engine) -> Non
     assert seeded["strains"] == small.strains
     assert seeded["products"] == small.products
     assert seeded["clients"] == small.clients
+    assert seeded["orders"] == small.orders
+    assert all(seeded[table] > 0 for table in SEEDED_TABLES)
     # seed_0001 depends_on schema_0002, so Alembic records only the seed head; the schema
     # head is implied (`alembic current` shows it as the effective head).
     assert versions(engine) == {SEED_HEAD}
 
     alembic.downgrade("seed@-1")
     after_one = table_counts(engine, SEEDED_TABLES)
-    assert after_one == {**seeded, "clients": 0}
-    assert versions(engine) == {"seed_0004"}
+    assert after_one == {**seeded, "inventory_movements": 0}
+    assert versions(engine) == {"seed_0009"}
 
     alembic.downgrade("seed@base")
     assert set(table_counts(engine, SEEDED_TABLES).values()) == {0}
@@ -81,8 +99,8 @@ def test_cli_heads_and_the_two_branch_rule(cli: Cli, engine: sa.Engine) -> None:
 
     current = cli("current")
     assert current.returncode == 0
-    assert "seed_0005 (head)" in current.stdout
-    assert "schema_0003 (effective head)" in current.stdout
+    assert f"{SEED_HEAD} (head)" in current.stdout
+    assert f"{SCHEMA_HEAD} (effective head)" in current.stdout
     down = cli("downgrade", "seed@base")
     assert down.returncode == 0, down.stderr
     assert versions(engine) == {SCHEMA_HEAD}

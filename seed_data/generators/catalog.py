@@ -1,28 +1,22 @@
 """The catalog: brands (each owned by a seeded vendor), strains, and products.
 
-Products follow TERP's generator: about 90 % flower, named "<strain> - <grow> - <grade>"
-and sold by the pound; the rest "<strain> - <subcategory>", sold each. A product is one
-distinct (brand, strain, grow or subcategory, grade) combination, drawn without
-replacement."""
+Which products exist is a plan (seed_data.plans.products: TERP's 90 % flower, every
+other category present), because later revisions replay it to know each product's
+category and unit; this revision writes them."""
 
 import re
 from collections.abc import Iterator
-from itertools import product as cartesian
 
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.datasets.businesses import BRAND_SUFFIXES, BRAND_WORDS
-from seed_data.datasets.products import (
-    FLOWER_GROWS,
-    GRADES,
-    NON_FLOWER_SUBCATEGORIES,
-)
 from seed_data.datasets.strains import STRAIN_ALIASES, STRAINS
 from seed_data.generators.calendar import onboarding_moment
 from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
+from seed_data.plans.products import product_specs
 from seed_data.seeding import Row, SeedContext
 
 BRANDS = sa.table(
@@ -59,7 +53,6 @@ PRODUCTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (BRANDS, STRAINS_TABLE, PRODUCTS)
-FLOWER_SHARE = 0.9  # TERP: 90 % flower, 10 % everything else
 PHENOTYPE_SHARE = 0.15  # strains recorded as a phenotype of an earlier strain
 BRAND_DESCRIPTIONS = (
     "House line of the cultivator",
@@ -69,14 +62,6 @@ BRAND_DESCRIPTIONS = (
     "Sun-grown label",
 )
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-# Each non-flower variant: (category, subcategory).
-NON_FLOWER_VARIANTS = tuple(
-    (category, subcategory)
-    for category, subcategories in NON_FLOWER_SUBCATEGORIES
-    for subcategory in subcategories
-)
-FLOWER_VARIANTS = tuple(cartesian(FLOWER_GROWS, GRADES))
 
 
 def standardized(name: str) -> str:
@@ -121,44 +106,21 @@ def generate(context: SeedContext) -> None:
 
     strain_ids = context.insert(STRAINS_TABLE, len(strains), strain_rows)
 
-    flower_count = round(profile.products * FLOWER_SHARE)
-    flower_space = len(brand_ids) * len(strain_ids) * len(FLOWER_VARIANTS)
-    other_space = len(brand_ids) * len(strain_ids) * len(NON_FLOWER_VARIANTS)
-    flower_picks = rng.sample(range(flower_space), flower_count)
-    other_picks = rng.sample(range(other_space), profile.products - flower_count)
+    specs = product_specs(context.settings.random_seed, profile)
 
     def product_rows(ids: IdBlock) -> Iterator[Row]:
-        for product_id, (is_flower, pick) in zip(
-            ids,
-            [(True, pick) for pick in flower_picks] + [(False, pick) for pick in other_picks],
-            strict=True,
-        ):
-            variants = FLOWER_VARIANTS if is_flower else NON_FLOWER_VARIANTS
-            brand_index, rest = divmod(pick, len(strain_ids) * len(variants))
-            strain_index, variant_index = divmod(rest, len(variants))
-            strain_name = strains[strain_index][0]
+        for product_id, spec in zip(ids, specs, strict=True):
             created = onboarding_moment(rng, profile.months)
-            if is_flower:
-                grow, grade = FLOWER_VARIANTS[variant_index]
-                name, category, subcategory, uom = (
-                    f"{strain_name} - {grow} - {grade}",
-                    "Flower",
-                    grow,
-                    "LB",
-                )
-            else:
-                category, subcategory = NON_FLOWER_VARIANTS[variant_index]
-                name, uom = f"{strain_name} - {subcategory}", "EA"
             yield (
                 product_id,
-                brand_ids[brand_index],
-                strain_ids[strain_index],
-                name,
-                category,
-                subcategory,
-                uom,
+                brand_ids[spec.brand_index],
+                strain_ids[spec.strain_index],
+                spec.name,
+                spec.category,
+                spec.subcategory,
+                spec.uom,
                 created,
                 created,
             )
 
-    context.insert(PRODUCTS, profile.products, product_rows)
+    context.insert(PRODUCTS, len(specs), product_rows)

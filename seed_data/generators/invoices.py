@@ -1,0 +1,150 @@
+"""Invoices (accounts receivable) and their line items: one invoice per confirmed sale,
+dated on the order's day, due by the order's terms, its lines copying the order's.
+
+amount_paid, amount_due and status are what the payments revision's rows will add up
+to (both replay the same settlement plan): amount_due = total_amount - amount_paid,
+PAID when nothing is due, PARTIAL when part is, OVERDUE, SENT or VIEWED when nothing is
+paid yet."""
+
+import random
+from collections.abc import Iterator, Sequence
+
+import sqlalchemy as sa
+
+from seed_data.generators.naming import code
+from seed_data.generators.parents import ensure_same_run, parent_ids
+from seed_data.ids import IdBlock
+from seed_data.plans.clock import day, moment
+from seed_data.plans.summary import plan_summary
+from seed_data.plans.trading import PlannedOrder, plan_world, simulate
+from seed_data.plans.units import decimal_text
+from seed_data.seeding import Row, SeedContext
+
+INVOICES = sa.table(
+    "invoices",
+    sa.column("id", sa.BigInteger),
+    sa.column("invoice_number", sa.String),
+    sa.column("customer_id", sa.BigInteger),
+    sa.column("invoice_date", sa.Date),
+    sa.column("due_date", sa.Date),
+    sa.column("subtotal", sa.Numeric),
+    sa.column("tax_amount", sa.Numeric),
+    sa.column("discount_amount", sa.Numeric),
+    sa.column("total_amount", sa.Numeric),
+    sa.column("amount_paid", sa.Numeric),
+    sa.column("amount_due", sa.Numeric),
+    sa.column("status", sa.String),
+    sa.column("reference_type", sa.String),
+    sa.column("reference_id", sa.BigInteger),
+    sa.column("notes", sa.String),
+    sa.column("created_by", sa.BigInteger),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+INVOICE_LINE_ITEMS = sa.table(
+    "invoice_line_items",
+    sa.column("id", sa.BigInteger),
+    sa.column("invoice_id", sa.BigInteger),
+    sa.column("product_id", sa.BigInteger),
+    sa.column("batch_id", sa.BigInteger),
+    sa.column("description", sa.String),
+    sa.column("quantity", sa.Numeric),
+    sa.column("unit_price", sa.Numeric),
+    sa.column("line_total", sa.Numeric),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+TABLES = (
+    INVOICES,
+    INVOICE_LINE_ITEMS,
+)
+# The terms in words, hand-written for this project (TERP's invoice notes are free text).
+TERMS_NOTES = {
+    "CONSIGNMENT": "Consignment terms: due 30 days after delivery",
+    "NET_30": "Net 30",
+    "NET_15": "Net 15",
+    "NET_7": "Net 7",
+    "COD": "Cash on delivery",
+}
+
+
+def invoice_row(
+    rng: random.Random,
+    invoice_id: int,
+    order: PlannedOrder,
+    order_ids: Sequence[int],
+    client_ids: Sequence[int],
+    user_ids: Sequence[int],
+) -> Row:
+    settlement = order.settlement
+    assert settlement is not None and order.invoice is not None and order.due is not None
+    paid = settlement.paid
+    updated = max([order.invoiced, *(at for at, _ in settlement.payments)])
+    return (
+        invoice_id,
+        code("INV-", order.invoice + 1, 6),
+        client_ids[order.client],
+        day(order.created),
+        order.due,
+        decimal_text(order.subtotal),
+        "0.00",
+        decimal_text(order.discount),
+        decimal_text(order.total),
+        decimal_text(paid),
+        decimal_text(order.total - paid),
+        settlement.invoice_status,
+        "ORDER",
+        order_ids[order.index],
+        TERMS_NOTES[order.terms],
+        rng.choice(user_ids),
+        moment(order.invoiced),
+        moment(updated),
+    )
+
+
+def generate(context: SeedContext) -> None:
+    ensure_same_run(context)
+    rng, profile, seed = context.rng, context.profile, context.settings.random_seed
+    world = plan_world(seed, profile)
+    summary = plan_summary(seed, profile)
+    order_ids = parent_ids(context, "orders", summary.orders)
+    client_ids = parent_ids(context, "clients", profile.clients)
+    user_ids = parent_ids(context, "users", profile.users)
+    batch_ids = parent_ids(context, "batches", len(world.supply.batches))
+    product_ids = parent_ids(context, "products", len(world.products))
+    batches, products = world.supply.batches, world.products
+
+    def invoiced() -> Iterator[PlannedOrder]:
+        return (
+            event
+            for event in simulate(seed, profile)
+            if isinstance(event, PlannedOrder) and event.settlement is not None
+        )
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        for invoice_id, order in zip(ids, invoiced(), strict=True):
+            yield invoice_row(rng, invoice_id, order, order_ids, client_ids, user_ids)
+
+    invoice_ids = list(context.insert(INVOICES, summary.invoices, rows))
+
+    def line_rows(ids: IdBlock) -> Iterator[Row]:
+        line_ids = iter(ids)
+        for order in invoiced():
+            assert order.invoice is not None
+            invoice_id, at = invoice_ids[order.invoice], moment(order.invoiced)
+            for line in order.lines:
+                batch = batches[line.batch]
+                yield (
+                    next(line_ids),
+                    invoice_id,
+                    product_ids[batch.product_index],
+                    batch_ids[line.batch],
+                    products[batch.product_index].name,
+                    decimal_text(line.quantity),
+                    decimal_text(line.unit_price),
+                    decimal_text(line.total),
+                    at,
+                    at,
+                )
+
+    context.insert(INVOICE_LINE_ITEMS, summary.invoice_lines, line_rows)

@@ -1,0 +1,197 @@
+"""Orders and their line items, replayed from the trading simulation.
+
+Amounts obey TERP's rules by construction: line_total = quantity x unit_price to the
+cent, subtotal = sum of line totals, total = subtotal + tax - discount (tax 0, as in
+TERP), total_cogs = sum of quantity x cogs_per_unit to the cent, total_margin = subtotal -
+total_cogs. orders.invoice_id stays empty: invoices are written by a later revision, and
+a revision never updates earlier rows; an invoice points at its order instead
+(invoices.reference_type 'ORDER', reference_id).
+"""
+
+import random
+from collections.abc import Iterator, Sequence
+
+import sqlalchemy as sa
+
+from seed_data.datasets.notes import ORDER_NOTES
+from seed_data.generators.naming import code
+from seed_data.generators.parents import ensure_same_run, parent_ids
+from seed_data.ids import IdBlock
+from seed_data.plans.clock import moment
+from seed_data.plans.products import ProductSpec
+from seed_data.plans.summary import plan_summary
+from seed_data.plans.trading import PlannedLine, PlannedOrder, plan_world, simulate
+from seed_data.plans.units import decimal_text, times_price
+from seed_data.seeding import Row, SeedContext
+
+ORDERS = sa.table(
+    "orders",
+    sa.column("id", sa.BigInteger),
+    sa.column("order_number", sa.String),
+    sa.column("order_type", sa.String),
+    sa.column("is_draft", sa.Boolean),
+    sa.column("client_id", sa.BigInteger),
+    sa.column("created_by", sa.BigInteger),
+    sa.column("packed_by", sa.BigInteger),
+    sa.column("shipped_by", sa.BigInteger),
+    sa.column("converted_from_order_id", sa.BigInteger),
+    sa.column("invoice_id", sa.BigInteger),
+    sa.column("subtotal", sa.Numeric),
+    sa.column("tax", sa.Numeric),
+    sa.column("discount", sa.Numeric),
+    sa.column("total", sa.Numeric),
+    sa.column("total_cogs", sa.Numeric),
+    sa.column("total_margin", sa.Numeric),
+    sa.column("quote_status", sa.String),
+    sa.column("sale_status", sa.String),
+    sa.column("fulfillment_status", sa.String),
+    sa.column("payment_terms", sa.String),
+    sa.column("due_date", sa.Date),
+    sa.column("notes", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+ORDER_LINE_ITEMS = sa.table(
+    "order_line_items",
+    sa.column("id", sa.BigInteger),
+    sa.column("order_id", sa.BigInteger),
+    sa.column("batch_id", sa.BigInteger),
+    sa.column("product_display_name", sa.String),
+    sa.column("quantity", sa.Numeric),
+    sa.column("cogs_per_unit", sa.Numeric),
+    sa.column("unit_price", sa.Numeric),
+    sa.column("line_total", sa.Numeric),
+    sa.column("margin_percent", sa.Numeric),
+    sa.column("margin_dollar", sa.Numeric),
+    sa.column("is_sample", sa.Boolean),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+TABLES = (
+    ORDERS,
+    ORDER_LINE_ITEMS,
+)
+NOTE_SHARE = 0.2
+CONVERTED_NOTE = "Converted from quote"
+# Note texts come from seed_data/datasets/notes.py, which says where they come from.
+assert CONVERTED_NOTE in ORDER_NOTES
+
+
+def last_change(order: PlannedOrder) -> int:
+    """When the order last changed: its last payment, its invoice, or its creation."""
+    if order.settlement and order.settlement.payments:
+        return max(order.invoiced, order.settlement.payments[-1][0])
+    return order.invoiced if order.settlement else order.created
+
+
+def order_row(
+    rng: random.Random,
+    order: PlannedOrder,
+    order_ids: IdBlock,
+    client_ids: Sequence[int],
+    user_ids: Sequence[int],
+) -> Row:
+    packed = order.fulfillment in ("PACKED", "SHIPPED")
+    if order.converted_from is not None:
+        notes: str | None = CONVERTED_NOTE
+    else:
+        notes = rng.choice(ORDER_NOTES) if rng.random() < NOTE_SHARE else None
+    return (
+        order_ids[order.index],
+        code("ORD-", order.index + 1, 6),
+        order.order_type,
+        order.is_draft,
+        client_ids[order.client],
+        rng.choice(user_ids),
+        rng.choice(user_ids) if packed else None,
+        rng.choice(user_ids) if order.fulfillment == "SHIPPED" else None,
+        None if order.converted_from is None else order_ids[order.converted_from],
+        None,
+        decimal_text(order.subtotal),
+        "0.00",
+        decimal_text(order.discount),
+        decimal_text(order.total),
+        decimal_text(order.total_cogs),
+        decimal_text(order.subtotal - order.total_cogs),
+        order.quote_status,
+        order.sale_status,
+        order.fulfillment,
+        order.terms,
+        order.due,
+        notes,
+        moment(order.created),
+        moment(last_change(order)),
+    )
+
+
+def margin_percent(margin: int, total: int) -> str:
+    """margin / total in percent, to 0.01 (half up)."""
+    if total <= 0:
+        return "0.00"
+    basis_points = (2 * margin * 10_000 + total) // (2 * total)
+    return decimal_text(basis_points)
+
+
+def line_row(
+    line_id: int,
+    order_id: int,
+    line: PlannedLine,
+    batch_id: int,
+    product: ProductSpec,
+    created: int,
+) -> Row:
+    total = line.total
+    margin = total - times_price(line.quantity, line.cogs)
+    at = moment(created)
+    return (
+        line_id,
+        order_id,
+        batch_id,
+        product.name,
+        decimal_text(line.quantity),
+        decimal_text(line.cogs),
+        decimal_text(line.unit_price),
+        decimal_text(total),
+        margin_percent(margin, total),
+        decimal_text(margin),
+        False,
+        at,
+        at,
+    )
+
+
+def generate(context: SeedContext) -> None:
+    ensure_same_run(context)
+    rng, profile, seed = context.rng, context.profile, context.settings.random_seed
+    world = plan_world(seed, profile)
+    summary = plan_summary(seed, profile)
+    client_ids = parent_ids(context, "clients", profile.clients)
+    user_ids = parent_ids(context, "users", profile.users)
+    batch_ids = parent_ids(context, "batches", len(world.supply.batches))
+    batch_products = [world.products[batch.product_index] for batch in world.supply.batches]
+
+    def orders() -> Iterator[PlannedOrder]:
+        return (event for event in simulate(seed, profile) if isinstance(event, PlannedOrder))
+
+    def order_rows(ids: IdBlock) -> Iterator[Row]:
+        for order in orders():
+            yield order_row(rng, order, ids, client_ids, user_ids)
+
+    order_ids = context.insert(ORDERS, summary.orders, order_rows)
+    order_id_list = list(order_ids)
+
+    def line_rows(ids: IdBlock) -> Iterator[Row]:
+        line_ids = iter(ids)
+        for order in orders():
+            order_id = order_id_list[order.index]
+            for line in order.lines:
+                yield line_row(
+                    next(line_ids),
+                    order_id,
+                    line,
+                    batch_ids[line.batch],
+                    batch_products[line.batch],
+                    order.created,
+                )
+
+    context.insert(ORDER_LINE_ITEMS, summary.order_lines, line_rows)

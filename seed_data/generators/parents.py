@@ -1,0 +1,39 @@
+"""Rows of earlier seed revisions that a plan's indices point at.
+
+Plans number clients, products and batches from 0 in the order earlier revisions wrote
+them; that only holds if every revision ran with the same profile and random seed, which
+the ledger records. A mismatch is refused with what to do, before anything is written."""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from seed_data.errors import SeedError
+from seed_data.seeding import SeedContext
+
+_RUNS = sa.text("select distinct profile, random_seed from seed_ledger order by 1, 2")
+
+
+def ensure_same_run(context: SeedContext) -> None:
+    wanted = (context.profile.name, context.settings.random_seed)
+    runs = [(profile, int(seed)) for profile, seed in context.connection.execute(_RUNS)]
+    other = [run for run in runs if run != wanted]
+    if other:
+        profile, seed = other[0]
+        raise SeedError(
+            f"{context.revision}: earlier seed revisions used profile {profile} and random "
+            f"seed {seed}, this run profile {wanted[0]} and random seed {wanted[1]}; rows "
+            "would not fit together. Run with the same settings, or downgrade seed@base "
+            "first."
+        )
+
+
+def parent_ids(context: SeedContext, table: str, expected: int) -> Sequence[int]:
+    """The ids of `table`'s seeded rows, in plan order (a list: indexed per row)."""
+    ids = context.seeded_ids(table)
+    if len(ids) != expected:
+        raise SeedError(
+            f"{context.revision}: the plan expects {expected} seeded {table} but the ledger "
+            f"lists {len(ids)}; downgrade seed@base and seed again with one profile."
+        )
+    return list(ids)

@@ -1,0 +1,171 @@
+"""Payments: what customers paid on their invoices (RECEIVED), replayed from the
+settlement plan so they add up to each invoice's amount_paid, and what the wholesaler
+paid vendors for COD lots at intake (SENT, the batch's amount_paid).
+
+Methods follow TERP's newer seeder: check 40 %, ACH 30 %, wire 15 %, cash 10 %, card 5 %.
+Payments older than two weeks are mostly reconciled."""
+
+import random
+from collections.abc import Iterator, Sequence
+
+import sqlalchemy as sa
+
+from seed_data.datasets.notes import LOT_NOTES, PAYMENT_NOTES
+from seed_data.generators.naming import code
+from seed_data.generators.parents import ensure_same_run, parent_ids
+from seed_data.ids import IdBlock
+from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, day, moment
+from seed_data.plans.summary import plan_summary
+from seed_data.plans.supply import BatchPlan
+from seed_data.plans.trading import PlannedOrder, plan_world, simulate
+from seed_data.plans.units import decimal_text, times_price
+from seed_data.seeding import Row, SeedContext
+
+PAYMENTS = sa.table(
+    "payments",
+    sa.column("id", sa.BigInteger),
+    sa.column("payment_number", sa.String),
+    sa.column("payment_type", sa.String),
+    sa.column("payment_date", sa.Date),
+    sa.column("amount", sa.Numeric),
+    sa.column("payment_method", sa.String),
+    sa.column("reference_number", sa.String),
+    sa.column("customer_id", sa.BigInteger),
+    sa.column("vendor_id", sa.BigInteger),
+    sa.column("invoice_id", sa.BigInteger),
+    sa.column("is_reconciled", sa.Boolean),
+    sa.column("notes", sa.String),
+    sa.column("created_by", sa.BigInteger),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+TABLES = (PAYMENTS,)
+METHODS = ("CHECK", "ACH", "WIRE", "CASH", "CREDIT_CARD")
+METHOD_WEIGHTS = (0.40, 0.30, 0.15, 0.10, 0.05)
+# Hand-written prefixes for the bank's or card processor's reference of a payment.
+REFERENCE_PREFIX = {"CHECK": "CHK", "ACH": "ACH", "WIRE": "WIRE", "CREDIT_CARD": "CARD"}
+METHOD_NOTES = {
+    "CHECK": "Check deposited",
+    "ACH": "ACH cleared",
+    "WIRE": "Wire received",
+    "CASH": "Cash counted twice and logged",
+}
+PARTIAL_NOTE = "Partial payment, balance on next delivery"
+FULL_NOTE = "Paid in full"
+COD_NOTE = "Paid COD at intake"
+RECONCILED_AFTER = 14 * DAY
+RECONCILED_SHARE = 0.9
+VENDOR_PAID_AFTER = 30 * MINUTE
+CASH_LIMIT = 10_000_00  # cents
+# Note texts come from seed_data/datasets/notes.py, which says where they come from.
+assert all(note in PAYMENT_NOTES for note in (*METHOD_NOTES.values(), PARTIAL_NOTE, FULL_NOTE))
+assert COD_NOTE in LOT_NOTES
+
+
+def reference_number(rng: random.Random, method: str) -> str | None:
+    prefix = REFERENCE_PREFIX.get(method)
+    return None if prefix is None else f"{prefix}-{rng.randrange(10**8):08d}"
+
+
+def vendor_method(rng: random.Random, cents: int) -> str:
+    """Small COD lots are often settled in cash at the dock; large ones by bank transfer."""
+    if cents < CASH_LIMIT and rng.random() < 0.5:
+        return "CASH"
+    return rng.choice(("WIRE", "ACH"))
+
+
+def reconciled(rng: random.Random, at: int) -> bool:
+    return at < ANCHOR_TS - RECONCILED_AFTER and rng.random() < RECONCILED_SHARE
+
+
+def received_fields(
+    rng: random.Random, order: PlannedOrder, invoice_id: int, client_id: int
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """(moment, columns payment_type .. notes) of each payment on the order's invoice."""
+    assert order.settlement is not None
+    partial = order.settlement.invoice_status == "PARTIAL"
+    for at, cents in order.settlement.payments:
+        method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
+        if partial:
+            notes: str | None = PARTIAL_NOTE
+        elif rng.random() < 0.5:
+            notes = METHOD_NOTES.get(method, FULL_NOTE)
+        else:
+            notes = None
+        yield (
+            at,
+            (
+                "RECEIVED",
+                day(at),
+                decimal_text(cents),
+                method,
+                reference_number(rng, method),
+                client_id,
+                None,
+                invoice_id,
+                reconciled(rng, at),
+                notes,
+            ),
+        )
+
+
+def vendor_payments(batches: Sequence[BatchPlan]) -> list[BatchPlan]:
+    """COD batches already received: the wholesaler paid for them at intake."""
+    return [batch for batch in batches if not batch.consignment and not batch.awaiting]
+
+
+def generate(context: SeedContext) -> None:
+    ensure_same_run(context)
+    rng, profile, seed = context.rng, context.profile, context.settings.random_seed
+    world = plan_world(seed, profile)
+    summary = plan_summary(seed, profile)
+    invoice_ids = parent_ids(context, "invoices", summary.invoices)
+    client_ids = parent_ids(context, "clients", profile.clients)
+    vendor_ids = parent_ids(context, "vendors", profile.vendors)
+    user_ids = parent_ids(context, "users", profile.users)
+    cod = vendor_payments(world.supply.batches)
+    lots = world.supply.lots
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        numbers = iter(enumerate(ids, start=1))
+        for event in simulate(seed, profile):
+            if not isinstance(event, PlannedOrder) or event.settlement is None:
+                continue
+            assert event.invoice is not None
+            invoice_id, client_id = invoice_ids[event.invoice], client_ids[event.client]
+            for at, fields in received_fields(rng, event, invoice_id, client_id):
+                serial, payment_id = next(numbers)
+                created = moment(at)
+                yield (
+                    payment_id,
+                    code("PAY-", serial, 6),
+                    *fields,
+                    rng.choice(user_ids),
+                    created,
+                    created,
+                )
+        for batch in cod:
+            serial, payment_id = next(numbers)
+            at = batch.created + VENDOR_PAID_AFTER
+            amount = times_price(batch.intake, batch.unit_cogs)
+            method = vendor_method(rng, amount)
+            created = moment(at)
+            yield (
+                payment_id,
+                code("PAY-", serial, 6),
+                "SENT",
+                day(at),
+                decimal_text(amount),
+                method,
+                reference_number(rng, method),
+                None,
+                vendor_ids[lots[batch.lot_index].vendor_index],
+                None,
+                reconciled(rng, at),
+                COD_NOTE,
+                rng.choice(user_ids),
+                created,
+                created,
+            )
+
+    context.insert(PAYMENTS, summary.received_payments + len(cod), rows)

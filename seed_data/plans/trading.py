@@ -1,0 +1,378 @@
+"""The trading simulation: supply, demand and stock, walked through time.
+
+One replayable event stream (pure in the random seed and profile) yields every order with
+its lines and settlement, and every stock movement, in the order they happen to each
+batch. Revisions replay it and keep what concerns their tables: the batches revision sums
+the movements per batch, the orders revision writes orders and lines, the movements
+revision writes the movements. Stock is tracked per batch while lines are drawn, so a
+sale never takes more than the batch holds; quotes and draft sales take nothing.
+
+Orders: about 20 % of arrivals are quotes, and 40 % of those are converted into a sale
+(the quote written with the sale that replaces it, created hours or days before it).
+Sales of the last few days may still be drafts; 2 % of older sales were cancelled. A
+confirmed sale moves stock at its creation, is invoiced minutes later and is settled by
+seed_data.plans.settlement.
+"""
+
+import functools
+import heapq
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from seed_data.plans.clock import ANCHOR_TS, DAY, HOUR, MINUTE, day, history_start_ts, plus_days
+from seed_data.plans.demand import (
+    ClientPicker,
+    arrival_times,
+    line_count,
+    line_margin,
+    line_quantity,
+    price_for_margin,
+)
+from seed_data.plans.draws import between
+from seed_data.plans.products import ProductSpec, product_specs
+from seed_data.plans.settlement import TERM_DAYS, TERM_WEIGHTS, TERMS, Settlement, settle
+from seed_data.plans.supply import (
+    SAMPLE_AFTER,
+    WRITE_OFF_AFTER,
+    BatchPlan,
+    Supply,
+    supply_plan,
+)
+from seed_data.plans.units import round_cents, share_of, times_price
+from seed_data.profiles import Profile
+from seed_data.randomness import stream_for
+
+QUOTE_SHARE = 0.2
+CONVERTED_SHARE = 0.4
+DRAFT_WINDOW = 5 * DAY
+DRAFT_SHARE = 0.3
+CANCELLED_SHARE = 0.02
+DISCOUNT_SHARE = 0.08  # orders with a 2-5 % volume discount; TERP charges no tax
+RECENT_QUOTE = 14 * DAY
+RECENT_QUOTE_STATUSES = (("DRAFT", 0.3), ("SENT", 0.5), ("ACCEPTED", 0.2))
+OLD_QUOTE_STATUSES = (("REJECTED", 0.35), ("EXPIRED", 0.65))
+POPULARITY_WEIGHTS = (12, 3, 1)
+DUPLICATE_RETRIES = 2
+
+
+class PlanError(RuntimeError):
+    """A profile whose supply cannot carry its demand (a bug in the profile's sizing)."""
+
+
+@dataclass(frozen=True)
+class World:
+    products: list[ProductSpec]
+    supply: Supply
+
+
+@functools.lru_cache(maxsize=4)
+def plan_world(random_seed: int, profile: Profile) -> World:
+    """The catalog and supply plans: small lists, shared by every replay in a process."""
+    products = product_specs(random_seed, profile)
+    return World(products, supply_plan(random_seed, profile, products))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    batch: int
+    quantity: int  # hundredths of the product's unit
+    unit_price: int  # cents
+    cogs: int  # cents per unit
+
+    @property
+    def total(self) -> int:
+        return times_price(self.quantity, self.unit_price)
+
+
+@dataclass(slots=True)
+class PlannedOrder:
+    index: int
+    client: int
+    created: int
+    order_type: str  # QUOTE or SALE
+    is_draft: bool
+    quote_status: str | None
+    lines: list[PlannedLine]
+    terms: str
+    discount: int = 0
+    converted_from: int | None = None
+    cancelled: bool = False
+    fulfillment: str = "PENDING"
+    invoice: int | None = None  # index of its invoice, for confirmed sales
+    invoiced: int = 0  # when the invoice was created
+    due: date | None = None
+    settlement: Settlement | None = None
+    subtotal: int = field(init=False, default=0)
+    total_cogs: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.subtotal = sum(line.total for line in self.lines)
+        self.total_cogs = round_cents(sum(line.quantity * line.cogs for line in self.lines))
+
+    @property
+    def total(self) -> int:
+        return self.subtotal - self.discount  # tax is 0, as in TERP's generator
+
+    @property
+    def confirmed(self) -> bool:
+        return self.order_type == "SALE" and not self.is_draft and not self.cancelled
+
+    @property
+    def sale_status(self) -> str | None:
+        if self.order_type == "QUOTE":
+            return None
+        if self.cancelled:
+            return "CANCELLED"
+        return self.settlement.sale_status if self.settlement else "PENDING"
+
+
+@dataclass(frozen=True, slots=True)
+class StockMove:
+    batch: int
+    kind: str  # INTAKE, SAMPLE, ADJUSTMENT, QUARANTINE or SALE
+    change: int  # hundredths, signed
+    moment: int
+    order: int | None = None  # the order index of a SALE
+
+
+Event = PlannedOrder | StockMove
+
+
+class Pool:
+    """Sellable batches by popularity tier; O(1) weighted pick, add and removal."""
+
+    def __init__(self) -> None:
+        self.tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
+        self.where: dict[int, tuple[int, int]] = {}
+
+    def add(self, batch: int, tier: int) -> None:
+        self.where[batch] = (tier, len(self.tiers[tier]))
+        self.tiers[tier].append(batch)
+
+    def discard(self, batch: int) -> None:
+        place = self.where.pop(batch, None)
+        if place is None:
+            return
+        tier, position = place
+        members = self.tiers[tier]
+        last = members.pop()
+        if last != batch:
+            members[position] = last
+            self.where[last] = (tier, position)
+
+    def pick(self, rng: random.Random) -> int | None:
+        top, middle, rest = self.tiers
+        top_weight = POPULARITY_WEIGHTS[0] * len(top)
+        middle_weight = POPULARITY_WEIGHTS[1] * len(middle)
+        total = top_weight + middle_weight + len(rest)
+        if not total:
+            return None
+        draw = rng.random() * total
+        if draw < top_weight:
+            return top[min(int(draw / POPULARITY_WEIGHTS[0]), len(top) - 1)]
+        draw -= top_weight
+        if draw < middle_weight:
+            return middle[min(int(draw / POPULARITY_WEIGHTS[1]), len(middle) - 1)]
+        return rest[min(int(draw - middle_weight), len(rest) - 1)]
+
+
+class Market:
+    """The simulation's state: stock per batch, the sellable pool and timed batch events."""
+
+    SELLABLE, QUARANTINE = 0, 1
+
+    def __init__(self, random_seed: int, profile: Profile) -> None:
+        world = plan_world(random_seed, profile)
+        self.profile = profile
+        self.batches: list[BatchPlan] = world.supply.batches
+        flower = [world.products[b.product_index].is_flower for b in self.batches]
+        self.min_line = [50 if is_flower else 100 for is_flower in flower]  # 0.5 lb, 1 unit
+        self.flower = flower
+        self.rng = stream_for(random_seed, "plan:orders")
+        self.settle_rng = stream_for(random_seed, "plan:settlement")
+        self.start = history_start_ts(profile.months) + DAY
+        self.clients = ClientPicker(self.rng, profile)
+        self.stock = [0] * len(self.batches)
+        self.pool = Pool()
+        self.timed: list[tuple[int, int, int]] = []  # (moment, SELLABLE|QUARANTINE, batch)
+        self.next_intake = 0
+        self.orders = 0
+        self.invoices = 0
+
+    # --- supply ------------------------------------------------------------------------
+
+    def supply_until(self, moment: int) -> Iterator[StockMove]:
+        """Intakes and timed batch events up to `moment`, in time order."""
+        batches, timed = self.batches, self.timed
+        while True:
+            intake_at = (
+                batches[self.next_intake].created if self.next_intake < len(batches) else None
+            )
+            timed_at = timed[0][0] if timed else None
+            if (
+                intake_at is not None
+                and intake_at <= moment
+                and (timed_at is None or intake_at <= timed_at)
+            ):
+                self.next_intake += 1
+                yield from self.receive(self.next_intake - 1)
+            elif timed_at is not None and timed_at <= moment:
+                at, kind, batch = heapq.heappop(timed)
+                if kind == self.SELLABLE:
+                    self.pool.add(batch, batches[batch].tier)
+                elif self.stock[batch] > 0:
+                    yield StockMove(batch, "QUARANTINE", -self.stock[batch], at)
+                    self.stock[batch] = 0
+                    self.pool.discard(batch)
+            else:
+                return
+
+    def receive(self, index: int) -> Iterator[StockMove]:
+        batch = self.batches[index]
+        if batch.awaiting:
+            return
+        self.stock[index] = batch.intake
+        yield StockMove(index, "INTAKE", batch.intake, batch.created)
+        if batch.sample:
+            self.stock[index] -= batch.sample
+            yield StockMove(index, "SAMPLE", -batch.sample, batch.created + SAMPLE_AFTER)
+        if batch.write_off:
+            self.stock[index] -= batch.write_off
+            yield StockMove(index, "ADJUSTMENT", -batch.write_off, batch.created + WRITE_OFF_AFTER)
+        heapq.heappush(self.timed, (batch.sellable_from, self.SELLABLE, index))
+        if batch.quarantine_after is not None:
+            quarantine_at = batch.created + batch.quarantine_after
+            if quarantine_at < ANCHOR_TS:
+                heapq.heappush(self.timed, (quarantine_at, self.QUARANTINE, index))
+
+    # --- demand ------------------------------------------------------------------------
+
+    def draw_lines(self, consume: bool) -> list[PlannedLine]:
+        rng, stock = self.rng, self.stock
+        lines: list[PlannedLine] = []
+        used: set[int] = set()
+        for _ in range(line_count(rng)):
+            for _ in range(DUPLICATE_RETRIES + 1):
+                picked = self.pool.pick(rng)
+                if picked is None or picked not in used:
+                    break
+            if picked is None or picked in used:
+                continue
+            used.add(picked)
+            available = stock[picked]
+            quantity = line_quantity(rng, self.flower[picked])
+            if not consume:
+                quantity = min(quantity, available)
+            else:
+                # never leave less than one sellable line behind: sell the remainder too
+                if available - quantity < self.min_line[picked]:
+                    quantity = available
+                stock[picked] -= quantity
+                if not stock[picked]:
+                    self.pool.discard(picked)
+            batch = self.batches[picked]
+            cogs = between(rng, *batch.cogs_range) if batch.cogs_range else batch.unit_cogs
+            price = price_for_margin(cogs, line_margin(rng))
+            lines.append(PlannedLine(picked, quantity, price, cogs))
+        if not lines:
+            raise PlanError(
+                f"profile {self.profile.name}: no stock left to sell; raise its lots_per_month"
+            )
+        return lines
+
+    def discount(self, lines: list[PlannedLine]) -> int:
+        if self.rng.random() >= DISCOUNT_SHARE:
+            return 0
+        return share_of(sum(line.total for line in lines), self.rng.uniform(0.02, 0.05))
+
+    def order(
+        self, created: int, client: int, order_type: str, lines: list[PlannedLine]
+    ) -> PlannedOrder:
+        terms = self.rng.choices(TERMS, TERM_WEIGHTS)[0]
+        order = PlannedOrder(
+            index=self.orders,
+            client=client,
+            created=created,
+            order_type=order_type,
+            is_draft=False,
+            quote_status=None,
+            lines=lines,
+            terms=terms,
+            discount=self.discount(lines),
+        )
+        self.orders += 1
+        return order
+
+    def confirm(self, order: PlannedOrder) -> Iterator[Event]:
+        age = ANCHOR_TS - order.created
+        order.fulfillment = "PENDING" if age < DAY else "PACKED" if age < 3 * DAY else "SHIPPED"
+        order.invoice = self.invoices
+        self.invoices += 1
+        order.invoiced = min(order.created + between(self.rng, 5 * MINUTE, 2 * HOUR), ANCHOR_TS)
+        order.due = plus_days(day(order.created), TERM_DAYS[order.terms])
+        order.settlement = settle(
+            self.settle_rng, order.terms, order.invoiced, order.due, order.total
+        )
+        yield order
+        for line in order.lines:
+            yield StockMove(line.batch, "SALE", -line.quantity, order.created, order.index)
+
+    def sale(self, created: int, client: int) -> Iterator[Event]:
+        rng = self.rng
+        age = ANCHOR_TS - created
+        draft = age < DRAFT_WINDOW and rng.random() < DRAFT_SHARE
+        cancelled = not draft and age > 2 * DAY and rng.random() < CANCELLED_SHARE
+        order = self.order(created, client, "SALE", self.draw_lines(not (draft or cancelled)))
+        order.is_draft, order.cancelled = draft, cancelled
+        if draft or cancelled:
+            yield order
+        else:
+            yield from self.confirm(order)
+
+    def quote(self, created: int, client: int) -> PlannedOrder:
+        statuses = (
+            RECENT_QUOTE_STATUSES if ANCHOR_TS - created < RECENT_QUOTE else OLD_QUOTE_STATUSES
+        )
+        status = self.rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
+        order = self.order(created, client, "QUOTE", self.draw_lines(consume=False))
+        order.quote_status, order.is_draft = status, status == "DRAFT"
+        return order
+
+    def converted_quote(self, created: int, client: int) -> Iterator[Event]:
+        """A sale that replaces an accepted quote: the quote was made hours or days
+        earlier, but not before its batches could be sold."""
+        lines = self.draw_lines(consume=True)
+        asked = created - between(self.rng, HOUR, 5 * DAY)
+        earliest = max(self.batches[line.batch].sellable_from for line in lines)
+        quote = self.order(max(asked, earliest, self.start), client, "QUOTE", list(lines))
+        quote.quote_status = "CONVERTED"
+        sale = self.order(created, client, "SALE", lines)
+        # the sale keeps what the quote agreed (its own draws are overridden)
+        sale.terms, sale.discount, sale.converted_from = quote.terms, quote.discount, quote.index
+        yield quote
+        yield from self.confirm(sale)
+
+    def run(self) -> Iterator[Event]:
+        rng, total = self.rng, self.profile.orders
+        skip_next = False
+        for arrival in arrival_times(rng, self.profile, self.start):
+            if skip_next:  # its slot went to the quote of a converted pair
+                skip_next = False
+                continue
+            yield from self.supply_until(arrival)
+            client = self.clients.pick(rng)
+            if rng.random() >= QUOTE_SHARE:
+                yield from self.sale(arrival, client)
+            elif rng.random() < CONVERTED_SHARE and self.orders + 2 <= total:
+                skip_next = True
+                yield from self.converted_quote(arrival, client)
+            else:
+                yield self.quote(arrival, client)
+        yield from self.supply_until(ANCHOR_TS)
+
+
+def simulate(random_seed: int, profile: Profile) -> Iterator[Event]:
+    """Every order and stock movement of the profile, replayable at will."""
+    return Market(random_seed, profile).run()

@@ -1,0 +1,34 @@
+"""A rule is one SQL query over TERP's tables that returns the ids of the rows breaking
+it; a violation is what a rule found: how many rows and one of them."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    table: str  # whose ids the query returns
+    reads: frozenset[str]  # every table the query reads (the rule runs when all exist)
+    meaning: str  # what the rule says, in the words of TERP_DOMAIN.md where it has them
+    query: str  # SELECT returning a column `id`
+
+    @classmethod
+    def over(
+        cls, name: str, table: str, reads: tuple[str, ...], meaning: str, query: str
+    ) -> "Rule":
+        return cls(name, table, frozenset((table, *reads)), meaning, query)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    table: str
+    count: int
+    example_id: int
+    meaning: str
+
+    def __str__(self) -> str:
+        return (
+            f"rule {self.rule} broken in {self.table} ({self.count} rows, e.g. id "
+            f"{self.example_id}): {self.meaning}"
+        )

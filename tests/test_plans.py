@@ -1,0 +1,134 @@
+"""The plans on their own, without a database: replays are identical, stock never goes
+negative, supply carries demand, and the edge paths (quarantine, batches not yet
+received, an empty market) behave."""
+
+import random
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from seed_data.generators.inventory import batch_status, location_rows
+from seed_data.generators.orders import margin_percent
+from seed_data.plans.clock import ANCHOR_TS, DAY, day, plus_days
+from seed_data.plans.products import ProductSpec, product_specs
+from seed_data.plans.settlement import settle
+from seed_data.plans.stock import BatchOutcome, StockBook
+from seed_data.plans.summary import plan_summary
+from seed_data.plans.supply import BatchPlan, ProductPicker
+from seed_data.plans.trading import PlanError, Pool, StockMove, simulate
+from seed_data.plans.units import apportion, decimal_text, times_price
+from seed_data.profiles import PROFILES
+
+MEDIUM = PROFILES["medium"]
+
+
+def test_replays_are_identical_and_seeds_differ() -> None:
+    small = PROFILES["small"]
+    first, second = list(simulate(42, small)), list(simulate(42, small))
+    assert first == second
+    assert list(simulate(43, small)) != first
+
+
+def test_medium_stock_never_goes_negative_and_every_path_occurs() -> None:
+    summary = plan_summary(42, MEDIUM)
+    book = StockBook(len(summary.outcomes))
+    kinds: Counter[str] = Counter()
+    orders: Counter[str] = Counter()
+    intakes: set[int] = set()
+    for event in simulate(42, MEDIUM):
+        if isinstance(event, StockMove):
+            kinds[event.kind] += 1
+            book.apply(event)
+            assert book.outcomes[event.batch].on_hand >= 0
+            if event.kind == "INTAKE":
+                intakes.add(event.batch)
+        else:
+            orders[f"{event.order_type} {event.sale_status or event.quote_status}"] += 1
+    assert book.outcomes == summary.outcomes
+    assert set(kinds) == {"INTAKE", "SAMPLE", "ADJUSTMENT", "QUARANTINE", "SALE"}
+    assert {"SALE CANCELLED", "SALE PENDING", "QUOTE CONVERTED", "QUOTE EXPIRED"} <= set(orders)
+    assert sum(orders.values()) == MEDIUM.orders
+    quarantined = [o for o in summary.outcomes if o.quarantined]
+    assert quarantined and all(o.on_hand == 0 for o in quarantined)
+    assert len(intakes) < len(summary.outcomes)  # some batches are not received yet
+
+
+def test_an_empty_market_is_a_plan_error() -> None:
+    no_supply = replace(PROFILES["small"], lots_per_month=0, opening_lots=0)
+    with pytest.raises(PlanError, match="no stock left to sell"):
+        list(simulate(42, no_supply))
+
+
+def test_pool_picks_by_popularity_and_forgets_removed_batches() -> None:
+    pool = Pool()
+    assert pool.pick(random.Random(1)) is None
+    for batch, tier in ((1, 0), (2, 1), (3, 2), (4, 2)):
+        pool.add(batch, tier)
+    pool.discard(3)
+    pool.discard(3)  # twice is harmless
+    picks = Counter(pool.pick(random.Random(seed)) for seed in range(3_000))
+    assert set(picks) == {1, 2, 4}
+    assert picks[1] > picks[2] > picks[4]  # weights 12, 3, 1
+
+
+def test_settlement_never_pays_after_the_anchor_or_more_than_due() -> None:
+    rng = random.Random(5)
+    for offset in (DAY, 40 * DAY, 400 * DAY):
+        invoiced = ANCHOR_TS - offset
+        for terms in ("COD", "NET_30"):
+            settlement = settle(rng, terms, invoiced, plus_days(day(invoiced), 30), 123_45)
+            assert settlement.paid <= 123_45
+            assert all(invoiced < at <= ANCHOR_TS for at, _ in settlement.payments)
+            if settlement.invoice_status == "PAID":
+                assert settlement.paid == 123_45
+
+
+def test_amount_helpers() -> None:
+    assert decimal_text(-5) == "-0.05" and decimal_text(12_345) == "123.45"
+    assert times_price(25, 199) == 50  # 0.25 x $1.99 = $0.4975 -> $0.50
+    assert apportion(10, [1, 1, 1]) == [4, 3, 3]
+    assert margin_percent(25, 100) == "25.00" and margin_percent(1, 0) == "0.00"
+
+
+def test_a_lot_never_holds_one_product_twice() -> None:
+    products = [ProductSpec(0, 0, "Only", "Edibles", "Gummies", None, "EA")] + [
+        ProductSpec(0, i, f"F{i}", "Flower", "Indoor", "AA", "LB") for i in range(1, 3)
+    ]
+    picker = ProductPicker(products)
+    taken = {0, 1}
+    assert picker.pick(random.Random(3), 3, taken) == 2  # serial 3: the edible slot, taken
+
+
+def test_catalog_too_small_for_its_products() -> None:
+    with pytest.raises(ValueError, match="distinct products"):
+        product_specs(42, replace(PROFILES["small"], vendors=1, strains=1, products=400))
+
+
+EDIBLE = ProductSpec(0, 0, "X - Gummies", "Edibles", "Gummies", None, "EA")
+
+
+def batch(awaiting: bool = False) -> BatchPlan:
+    """100 units of an edible on consignment, received ten days before the anchor."""
+    return BatchPlan(0, 0, ANCHOR_TS - 10 * DAY, 10_000, 500, None, True, 0, 0, 0, None, awaiting)
+
+
+def test_batch_status_and_places_for_special_batches() -> None:
+    rng = random.Random(1)
+    awaiting = batch(awaiting=True)
+    assert batch_status(rng, awaiting, BatchOutcome()) == "AWAITING_INTAKE"
+    assert location_rows(rng, awaiting, BatchOutcome(), EDIBLE) == [("Receiving Bay", "RECV", 0)]
+    quarantined = BatchOutcome(on_hand=0, quarantined=4_000)
+    assert batch_status(rng, batch(), quarantined) == "QUARANTINED"
+    assert location_rows(rng, batch(), quarantined, EDIBLE) == [("Quarantine", "Q", 4_000)]
+    long_empty = BatchOutcome(on_hand=0, emptied=ANCHOR_TS - 200 * DAY)
+    statuses = {batch_status(random.Random(s), batch(), long_empty) for s in range(50)}
+    assert statuses == {"SOLD_OUT", "CLOSED"}
+    places = [
+        location_rows(random.Random(s), batch(), BatchOutcome(on_hand=900), EDIBLE)
+        for s in range(50)
+    ]
+    assert all(
+        sum(q for _, _, q in p) == 900 and all(s == "Cold Storage" for s, _, _ in p) for p in places
+    )
+    assert any(len(p) == 2 for p in places) and all(q % 100 == 0 for p in places for _, _, q in p)

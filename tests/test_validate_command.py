@@ -1,0 +1,156 @@
+"""`python -m seed_data validate`, run as a user runs it, on seeded, corrupted and
+hand-made databases."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from seed_data.validation import RULES
+from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, InProcess, render
+
+
+def run_validate(
+    database_url: URL | None, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
+    if database_url is not None:
+        child_env["DATABASE_URL"] = render(database_url)
+    child_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "seed_data", "validate", *args],
+        cwd=PROJECT_ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_clean_seeded_database_passes_and_corruption_is_reported(
+    alembic: InProcess, engine: sa.Engine, database_url: URL
+) -> None:
+    alembic.upgrade("seed@head")
+    clean = run_validate(database_url)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout == f"validate: no violations in {len(RULES)} rules\n"
+
+    with engine.begin() as connection:
+        order_id = connection.scalar(sa.text("select min(id) from orders"))
+        connection.execute(
+            sa.text("update orders set total = total + 1 where id = :id"), {"id": order_id}
+        )
+        batch_id = connection.scalar(
+            sa.text("select batch_id from order_line_items order by id limit 1")
+        )
+        connection.execute(sa.text("delete from batches where id = :id"), {"id": batch_id})
+    broken = run_validate(database_url)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    lines = broken.stdout.splitlines()
+    assert (
+        f"rule order_total broken in orders (1 rows, e.g. id {order_id}): "
+        "order.total = subtotal + tax - discount"
+    ) in lines
+    assert any(
+        line.startswith("rule reference_order_line_items_batch_id broken in order_line_items (")
+        for line in lines
+    ), lines
+    assert lines[-1].startswith("validate: ") and " rules broken" in lines[-1]
+
+
+MADE_BY_HAND = """
+insert into users (id, open_id, name) values (1, 'app-1', 'Ann Example');
+insert into vendors (id, name) values (1, 'Hand Made Farm');
+insert into brands (id, name, vendor_id) values (1, 'Hand Label', 1);
+insert into strains (id, name, standardized_name) values (1, 'Blue Dream', 'blue dream');
+insert into products (id, brand_id, strain_id, name_canonical, category, subcategory,
+    uom_sellable) values (1, 1, 1, 'Blue Dream - Indoor - AA', 'Flower', 'Indoor', 'LB');
+insert into lots (id, code, vendor_id, date) values (1, 'LOT-00001', 1, '2025-01-02');
+insert into batches (id, code, sku, product_id, lot_id, status, payment_terms, unit_cogs,
+    on_hand_qty, created_at) values (1, 'BATCH-000001', 'SKU-1', 1, 1, 'LIVE',
+    'CONSIGNMENT', 1800, 8, '2025-01-02 10:00Z');
+insert into batch_locations (batch_id, site, qty) values (1, 'Main Warehouse', 8);
+insert into clients (id, teri_code, name) values (1, 'WHL0001', 'Hand Made Shop');
+insert into orders (id, order_number, order_type, client_id, created_by, subtotal, total,
+    total_cogs, total_margin, sale_status, created_at) values (1, 'ORD-000001', 'SALE', 1, 1,
+    4800, 4800, 3600, 1200, 'PARTIAL', '2025-01-03 10:00Z');
+insert into order_line_items (order_id, batch_id, quantity, cogs_per_unit, unit_price,
+    line_total) values (1, 1, 2, 1800, 2400, 4800);
+insert into invoices (id, invoice_number, customer_id, invoice_date, due_date, subtotal,
+    total_amount, amount_paid, amount_due, status, reference_type, reference_id, created_by)
+    values (1, 'INV-1', 1, '2025-01-03', '2025-02-02', 4800, 4800, 1000, 3800, 'PARTIAL',
+    'ORDER', 1, 1);
+insert into invoice_line_items (invoice_id, product_id, batch_id, quantity, unit_price,
+    line_total) values (1, 1, 1, 2, 2400, 4800);
+insert into payments (payment_number, payment_type, payment_date, amount, payment_method,
+    customer_id, invoice_id, created_by) values ('PAY-1', 'RECEIVED', '2025-01-10', 1000,
+    'ACH', 1, 1, 1);
+insert into inventory_movements (batch_id, movement_type, quantity_change, quantity_before,
+    quantity_after, performed_by, created_at) values (1, 'INTAKE', 10, 0, 10, 1,
+    '2025-01-02 10:00Z');
+insert into inventory_movements (batch_id, movement_type, quantity_change, quantity_before,
+    quantity_after, reference_type, reference_id, performed_by, created_at) values
+    (1, 'SALE', -2, 10, 8, 'ORDER', 1, 1, '2025-01-03 10:00Z');
+"""
+
+
+def test_database_it_did_not_seed(alembic: InProcess, engine: sa.Engine, database_url: URL) -> None:
+    alembic.upgrade("schema@head")
+    with engine.begin() as connection:
+        for statement in MADE_BY_HAND.split(";"):
+            if statement.strip():
+                connection.execute(sa.text(statement))
+    url = render(database_url)
+    clean = run_validate(None, "--database-url", url, env={"DATABASE_URL": "postgres://x@h/y"})
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "no violations" in clean.stdout
+
+    with engine.begin() as connection:
+        connection.execute(sa.text("update payments set amount = 900"))
+    broken = run_validate(database_url)
+    assert broken.returncode == 1
+    assert broken.stdout.startswith(
+        "rule invoice_amount_paid broken in invoices (1 rows, e.g. id 1): "
+        "invoice.amount_paid = sum of its RECEIVED payments\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root:hunter2@localhost/terp", "this tool drives PostgreSQL"),
+        ("postgresql://root:hunter2@127.0.0.1:1/terp", "cannot connect to"),
+    ],
+)
+def test_unusable_database_fails_cleanly(url: str, expected: str) -> None:
+    result = run_validate(None, "--database-url", url)
+    assert result.returncode == 2
+    assert result.stdout.startswith("validate: FAILED: ")
+    assert expected in result.stdout
+    assert len(result.stdout.splitlines()) == 1
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_database_without_terp_tables_is_not_a_pass(database_url: URL) -> None:
+    result = run_validate(database_url)
+    assert result.returncode == 2
+    assert "validate: FAILED: no TERP tables in " in result.stdout
+
+
+def test_partial_schema_runs_what_it_can(engine: sa.Engine, database_url: URL) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("create table lots (id bigint primary key, code text)"))
+        connection.execute(sa.text("insert into lots values (7, 'L7')"))
+    result = run_validate(database_url)
+    assert result.returncode == 1
+    skipped = len(RULES) - 1
+    assert result.stdout.splitlines() == [
+        "rule lot_code_format broken in lots (1 rows, e.g. id 7): "
+        "lots.code must look like LOT-00001",
+        f"validate: 1 of 1 rules broken ({skipped} skipped: their tables do not exist)",
+    ]
