@@ -443,6 +443,23 @@ def test_mask_is_all_or_nothing(seeded: sa.Engine, pii: Pii) -> None:
         )
 
 
+def test_mask_reports_what_it_cannot_reach(seeded: sa.Engine, pii: Pii) -> None:
+    """Registered columns missing from the database are skipped and named; real-looking
+    values in columns that are not registered make the scan afterwards, and the exit
+    code, say so."""
+    with seeded.begin() as connection:
+        connection.execute(sa.text("alter table lots drop column notes"))
+        connection.execute(
+            sa.text("update brands set description = 'ask bob@acme.io' where id = 1")
+        )
+    result = pii("mask", env=KEYED)
+    assert result.code == 1, result.out + result.err
+    assert "not in this database (skipped): lots.notes" in result.out
+    assert "brands.description: 1 suspicious value(s) (e-mail)" in result.out
+    assert "clean or register them" in result.out
+    assert "acme" not in result.out + result.err
+
+
 def test_mask_waits_for_the_seeding_lock(seeded: sa.Engine, pii: Pii) -> None:
     plant(seeded)
     before = snapshot(seeded)
