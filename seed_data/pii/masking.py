@@ -135,8 +135,9 @@ def resolve_key(env: Mapping[str, str], environment: str) -> MaskingKey:
 def normalise(kind: Kind, value: str) -> str:
     """The form two spellings of one value share: the HMAC is taken over this."""
     if kind is Kind.PHONE:
+        # Digits only, without the NANP country code 1 (the same rule as shapes.py).
         digits = "".join(char for char in value if char in _DIGITS)
-        return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        return digits[1:] if len(digits) >= 11 and digits.startswith("1") else digits
     if kind is Kind.EXTERNAL_ID:
         return value.strip()
     text = unicodedata.normalize("NFKC", value)
