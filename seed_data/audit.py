@@ -76,6 +76,11 @@ def _record(connection: sa.Connection, entry: dict[str, Any]) -> None:
         audit.execute(_INSERT, {**entry, "revisions": json.dumps(entry["revisions"])})
 
 
+def record(connection: sa.Connection, entry: dict[str, Any]) -> None:
+    """Write one seed_runs row for a command other than an Alembic run (e.g. masking)."""
+    _record(connection, entry)
+
+
 @contextmanager
 def recorded(connection: sa.Connection, run: SeedRun, target: str | None) -> Iterator[None]:
     """Record the run, whatever its outcome. Dry runs only log: nothing may stay."""

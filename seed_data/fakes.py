@@ -1,15 +1,45 @@
 """PII-safe values by construction: e-mail addresses only on the domains RFC 2606 reserves
 (example.com/.net/.org), phone numbers only in the 555-0100..555-0199 range that the North
-American Numbering Plan keeps for fiction, and people's names from Faker's name lists.
-Unique columns get a counter, never a retry loop."""
+American Numbering Plan keeps for fiction, people's names from Faker's name lists, and
+business names and addresses from the project's own word lists. Unique columns get a
+counter, never a retry loop.
+
+The kinds of PII are declared in `seed_data.pii.registry`; `GENERATED` says how each kind
+is generated here (docs/pii-inventory.md prints it), and `seed_data.pii.guard` checks
+every registered column a seed revision writes against the scanner's rules."""
 
 import random
 import re
 import uuid
 
+from seed_data.datasets.businesses import CALIFORNIA_CITIES
+from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
+from seed_data.pii.registry import Kind
+
 RESERVED_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+# Top-level domains reserved by RFC 2606 / RFC 6761: no mailbox there reaches anyone.
+RESERVED_TOP_LEVEL_DOMAINS = ("example", "test", "invalid", "localhost")
 # Real California area codes: the exchange 555 with lines 0100-0199 is fictional in all.
 CALIFORNIA_AREA_CODES = ("209", "213", "415", "510", "530", "559", "619", "707", "805", "916")
+FICTIONAL_EXCHANGE = "555"
+FICTIONAL_LINES = range(100, 200)  # 555-0100 .. 555-0199
+# Login ids made by seeding ("seed-<uuid>") and by masking ("masked-<uuid>").
+SYNTHETIC_ID_PREFIXES = ("seed-", "masked-")
+
+GENERATED: dict[Kind, str] = {
+    Kind.PERSON_NAME: "Faker en_US first name + last name",
+    Kind.COMPANY_NAME: (
+        "word-list combination from seed_data/datasets/businesses.py "
+        '("<word> <suffix> [of <city>]"), unique by construction'
+    ),
+    Kind.EMAIL: "<name>.<serial>@example.com/.net/.org (RFC 2606); the serial keeps it unique",
+    Kind.PHONE: "(<California area code>) 555-01xx (NANP fictional range)",
+    Kind.STREET_ADDRESS: (
+        "<number> <street> <suffix>, <California city>, CA <ZIP> from seed_data/datasets"
+    ),
+    Kind.FREE_TEXT: "fixed texts from seed_data/datasets/notes.py (no names, numbers, addresses)",
+    Kind.EXTERNAL_ID: "seed-<UUID4 drawn from the revision's random stream>",
+}
 
 _NOT_LOCAL_PART = re.compile(r"[^a-z0-9]+")
 
@@ -27,7 +57,15 @@ def reserved_email(rng: random.Random, local_part: str, serial: int | None = Non
 
 
 def fictional_phone(rng: random.Random) -> str:
-    return f"({rng.choice(CALIFORNIA_AREA_CODES)}) 555-01{rng.randrange(100):02d}"
+    return f"({rng.choice(CALIFORNIA_AREA_CODES)}) {FICTIONAL_EXCHANGE}-01{rng.randrange(100):02d}"
+
+
+def street_address(rng: random.Random) -> str:
+    """A made-up California street address from the project's word lists."""
+    return (
+        f"{rng.randrange(100, 10000)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}, "
+        f"{rng.choice(CALIFORNIA_CITIES)}, CA {rng.randrange(90001, 96162)}"
+    )
 
 
 def random_uuid(rng: random.Random) -> str:

@@ -16,6 +16,7 @@ from seed_data import audit, drift, ledger, rollback, validation
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
+from seed_data.pii import guard
 from seed_data.profiles import Profile
 from seed_data.progress import tracked
 from seed_data.randomness import faker_for, stream_for
@@ -53,7 +54,8 @@ class SeedContext:
         if columns[:1] != ["id"]:
             raise SeedError(f"{self.revision}: the spec of {table.name} must start with id")
         ids = allocate_ids(self.connection, table.name, count)
-        rows = tracked(make_rows(ids), f"{self.revision} {table.name}", count)
+        rows = guard.checked_rows(self.revision, table.name, columns, make_rows(ids))
+        rows = tracked(rows, f"{self.revision} {table.name}", count)
         written = copy_rows(self.connection, table.name, columns, rows)
         if written != count:
             raise SeedIntegrityError(

@@ -181,3 +181,19 @@ def seed_database(
 @pytest.fixture(scope="module")
 def seeded_small(server_url: URL) -> Iterator[sa.Engine]:
     yield from seed_database(server_url, "small")
+
+
+def seed_data_command(
+    *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m seed_data ...` in a subprocess, without the caller's SEED_* variables."""
+    child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
+    child_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "seed_data", *args],
+        cwd=PROJECT_ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.environment import stamp, stamped_environment
-from tests.conftest import Cli, table_counts, versions
+from seed_data.environment import stamped_environment
+from tests.conftest import Cli, render, seed_data_command, table_counts, versions
 from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
 
 
@@ -49,7 +49,9 @@ def test_wrong_database_name_is_refused_and_the_right_one_works(
     assert "environment production" in allowed.stdout
 
 
-def test_schema_migrates_in_production_and_the_stamp_sticks(cli: Cli, engine: sa.Engine) -> None:
+def test_schema_migrates_in_production_and_the_stamp_sticks(
+    cli: Cli, engine: sa.Engine, database_url: URL
+) -> None:
     deploy = cli("upgrade", "schema@head", env={"RAILWAY_ENVIRONMENT_NAME": "production"})
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert versions(engine) == {SCHEMA_HEAD}
@@ -66,9 +68,24 @@ def test_schema_migrates_in_production_and_the_stamp_sticks(cli: Cli, engine: sa
     assert down.returncode == 0  # nothing to undo: no seed step, no gate
     assert versions(engine) == {SCHEMA_HEAD}
 
-    # re-stamping is deliberate (docs/runbook.md), after which development seeds again
-    with engine.begin() as connection:
-        stamp(connection, "staging")
+    # re-stamping is deliberate: the command wants the database's name typed out
+    env = {"DATABASE_URL": render(database_url)}
+    refused_restamp = seed_data_command("stamp-environment", "staging", env=env)
+    assert refused_restamp.returncode == 2
+    assert f"repeat with --confirm-database {database_url.database}" in refused_restamp.stdout
+    restamp = seed_data_command(
+        "stamp-environment", "staging", "--confirm-database", str(database_url.database), env=env
+    )
+    assert restamp.returncode == 0, restamp.stdout + restamp.stderr
+    assert "production -> staging" in restamp.stdout
     again = cli("upgrade", "seed@head")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "environment staging" in again.stdout
+
+
+def test_stamp_command_needs_the_schema(database_url: URL) -> None:
+    result = seed_data_command(
+        "stamp-environment", "test", env={"DATABASE_URL": render(database_url)}
+    )
+    assert result.returncode == 2
+    assert "no seed_environment table" in result.stdout

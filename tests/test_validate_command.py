@@ -1,9 +1,7 @@
 """`python -m seed_data validate`, run as a user runs it, on seeded, corrupted and
 hand-made databases."""
 
-import os
 import subprocess
-import sys
 from collections.abc import Mapping
 
 import pytest
@@ -11,24 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from seed_data.validation import RULES
-from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, InProcess, render
+from tests.conftest import InProcess, render, seed_data_command
 
 
 def run_validate(
     database_url: URL | None, *args: str, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
-    if database_url is not None:
-        child_env["DATABASE_URL"] = render(database_url)
-    child_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "seed_data", "validate", *args],
-        cwd=PROJECT_ROOT,
-        env=child_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    child_env = {"DATABASE_URL": render(database_url)} if database_url is not None else {}
+    return seed_data_command("validate", *args, env={**child_env, **(env or {})})
 
 
 def test_clean_seeded_database_passes_and_corruption_is_reported(

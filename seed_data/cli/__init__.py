@@ -5,9 +5,10 @@ not run)."""
 import argparse
 from collections.abc import Sequence
 
-from seed_data.cli import validate
+from seed_data.cli import environment, validate
+from seed_data.pii import cli as pii
 
-COMMANDS = (validate,)
+COMMANDS = (validate, pii, environment)
 
 
 def parser() -> argparse.ArgumentParser:

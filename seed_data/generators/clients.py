@@ -13,8 +13,7 @@ from seed_data.datasets.businesses import (
     DISPENSARY_SUFFIXES,
     DISPENSARY_WORDS,
 )
-from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
-from seed_data.fakes import email_local_part, fictional_phone, reserved_email
+from seed_data.fakes import email_local_part, fictional_phone, reserved_email, street_address
 from seed_data.generators.calendar import onboarding_moment
 from seed_data.generators.naming import code, unique_names
 from seed_data.ids import IdBlock
@@ -45,14 +44,6 @@ REGULAR_TAGS = ("retail", "cannabis")
 BRANCH_CITIES = tuple(f"of {city}" for city in CALIFORNIA_CITIES)
 
 
-def street_address(context: SeedContext) -> str:
-    rng = context.rng
-    return (
-        f"{rng.randrange(100, 10000)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}, "
-        f"{rng.choice(CALIFORNIA_CITIES)}, CA {rng.randrange(90001, 96162)}"
-    )
-
-
 def generate(context: SeedContext) -> None:
     rng, profile = context.rng, context.profile
     names = unique_names(rng, profile.clients, DISPENSARY_WORDS, DISPENSARY_SUFFIXES, BRANCH_CITIES)
@@ -68,7 +59,7 @@ def generate(context: SeedContext) -> None:
                 name,
                 reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
                 fictional_phone(rng),
-                street_address(context),
+                street_address(rng),
                 True,
                 rng.random() < 0.05,
                 whale and rng.random() < 0.10,

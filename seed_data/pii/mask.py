@@ -1,0 +1,331 @@
+"""Masking a copy of a TERP database in place: every registered PII column that exists is
+rewritten with keyed fakes (`seed_data.pii.masking`).
+
+- Inside the seeding lock, so it never overlaps a seed run or another masking run.
+- Refused when the effective environment (the stricter of SEED_ENV, else
+  RAILWAY_ENVIRONMENT_NAME, and the database's stamp) is production. A restored production
+  copy carries its production stamp, so it must be re-stamped on purpose first.
+- Staging needs SEED_MASKING_KEY; development and test without it use a random key for
+  this run only, and say so.
+- One transaction for the whole run; rows are read and written in batches (keyset reads
+  by primary key, one `UPDATE ... FROM unnest(...)` per batch), so memory stays flat and
+  no statement grows with the table. One transaction because the mapping is only
+  consistent within one key and one pass: a run that died after committing some tables
+  and was run again would mask those tables twice (fake of a fake) and break the joins
+  between them and the rest. All or nothing: a failed run leaves the copy unmasked, and
+  the scan says so.
+- Not an Alembic revision: it cannot be undone (the real values are gone), and it must
+  never run by accident as part of `upgrade`.
+- Prints counts per table, never a value. Old values survive in dead row versions, the
+  WAL and backups until vacuumed or recycled (docs/compliance.md)."""
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from psycopg import sql
+
+from seed_data import audit
+from seed_data.environment import stamped_environment, stricter, who
+from seed_data.errors import Refusal
+from seed_data.pii.masking import (
+    KEY_VARIABLE,
+    Masker,
+    MaskingKey,
+    MaskingRefused,
+    Strategy,
+    resolve_key,
+    strategy_for,
+)
+from seed_data.pii.registry import PiiColumn, columns_of, tables
+from seed_data.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 10_000
+
+_COLUMNS = sa.text(
+    """
+    select a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory,
+           case when t.typname in ('varchar', 'bpchar') and a.atttypmod > 4
+                then a.atttypmod - 4 end
+    from pg_attribute a join pg_type t on t.oid = a.atttypid
+    where a.attrelid = to_regclass(quote_ident(:table)) and a.attnum > 0 and not a.attisdropped
+    """
+)
+_PRIMARY_KEY = sa.text(
+    """
+    select a.attname, format_type(a.atttypid, a.atttypmod)
+    from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+    where i.indrelid = to_regclass(quote_ident(:table)) and i.indisprimary
+    """
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A registered column as it exists in this database."""
+
+    column: PiiColumn
+    max_length: int | None
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    table: str
+    key: str
+    key_type: str
+    targets: tuple[Target, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [target.column.column for target in self.targets]
+
+
+@dataclass
+class TableResult:
+    table: str
+    columns: list[str]
+    rows: int = 0  # rows read
+    changed: int = 0  # rows rewritten
+
+
+@dataclass
+class MaskReport:
+    database: str
+    environment: str
+    strategy: Strategy
+    key_source: str
+    tables: list[TableResult] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(result.rows for result in self.tables)
+
+
+def plan(connection: sa.Connection) -> tuple[list[TablePlan], list[str]]:
+    """What to mask: registered columns present in the database, per table, and the
+    registered columns it lacks."""
+    plans, missing = [], []
+    for table in tables():
+        live = {
+            name: (type_name, category, length)
+            for name, type_name, category, length in connection.execute(_COLUMNS, {"table": table})
+        }
+        targets = []
+        for column in columns_of(table):
+            found = live.get(column.column)
+            if found is None:
+                missing.append(column.name)
+                continue
+            type_name, category, length = found
+            if category != "S":
+                raise Refusal(
+                    f"cannot mask {column.name}: it is {type_name}, not a text type. "
+                    "Nothing was changed; update seed_data/pii/registry.py or the column."
+                )
+            targets.append(Target(column, length))
+        if not targets:
+            continue
+        keys = connection.execute(_PRIMARY_KEY, {"table": table}).all()
+        if len(keys) != 1:
+            raise Refusal(
+                f"cannot mask {table} in batches: it has no single-column primary key. "
+                "Nothing was changed."
+            )
+        key, key_type = keys[0]
+        plans.append(TablePlan(table, str(key), str(key_type), tuple(targets)))
+    return plans, missing
+
+
+def mask_table(
+    connection: sa.Connection, table_plan: TablePlan, masker: Masker, batch_size: int
+) -> TableResult:
+    """Keyset batches: read `batch_size` rows after the last key, write back the rows whose
+    masked values differ, in one UPDATE joined to unnest()ed arrays."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    table, key = sql.Identifier(table_plan.table), sql.Identifier(table_plan.key)
+    columns = sql.SQL(", ").join(map(sql.Identifier, table_plan.column_names))
+    first = sql.SQL("select {key}, {columns} from {table} order by {key} limit %s").format(
+        key=key, columns=columns, table=table
+    )
+    after = sql.SQL(
+        "select {key}, {columns} from {table} where {key} > %s order by {key} limit %s"
+    ).format(key=key, columns=columns, table=table)
+    aliases = [sql.Identifier(f"v{index}") for index in range(len(table_plan.targets))]
+    update = sql.SQL(
+        "update {table} as t set {assignments} from unnest({arrays}) as m(k, {aliases}) "
+        "where t.{key} = m.k"
+    ).format(
+        table=table,
+        key=key,
+        assignments=sql.SQL(", ").join(
+            sql.SQL("{} = m.{}").format(sql.Identifier(name), alias)
+            for name, alias in zip(table_plan.column_names, aliases, strict=True)
+        ),
+        arrays=sql.SQL(", ").join(
+            [sql.SQL("%s::{}[]").format(sql.SQL(table_plan.key_type))]
+            + [sql.SQL("%s::text[]")] * len(aliases)
+        ),
+        aliases=sql.SQL(", ").join(aliases),
+    )
+    targets = [(target.column.kind, target.max_length) for target in table_plan.targets]
+    result = TableResult(table_plan.table, table_plan.column_names)
+    last: Any = None
+    with driver.cursor() as cursor:
+        while True:
+            if last is None:
+                cursor.execute(first, (batch_size,))
+            else:
+                cursor.execute(after, (last, batch_size))
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            changed: list[list[Any]] = [[] for _ in range(len(targets) + 1)]
+            for row in rows:
+                masked = [
+                    masker.mask(kind, value, max_length)
+                    for (kind, max_length), value in zip(targets, row[1:], strict=True)
+                ]
+                if masked != list(row[1:]):
+                    changed[0].append(row[0])
+                    for values, value in zip(changed[1:], masked, strict=True):
+                        values.append(value)
+            if changed[0]:
+                cursor.execute(update, changed)
+            result.rows += len(rows)
+            result.changed += len(changed[0])
+            last = rows[-1][0]
+            if len(rows) < batch_size:
+                break
+    return result
+
+
+def _refuse_production(settings: Settings, stamped: str | None, database: str) -> None:
+    if stricter(settings.environment, stamped) != "production":
+        return
+    reason = (
+        "SEED_ENV (or RAILWAY_ENVIRONMENT_NAME) says production"
+        if settings.environment == "production"
+        else "the database is stamped production (table seed_environment)"
+    )
+    raise MaskingRefused(
+        f"refusing to mask database {database!r}: {reason}. Masking rewrites PII in place and "
+        "cannot be undone, so it runs on copies only: restore the copy into its own database, "
+        "re-stamp it staging or development (docs/runbook.md), then mask that."
+    )
+
+
+def key_notice(key: MaskingKey) -> str:
+    if key.is_random:
+        return (
+            f"key: {KEY_VARIABLE} is not set, so this run uses a random key that is not stored. "
+            "Masking again gives other fakes, and values masked by separate runs do not match; "
+            f"set {KEY_VARIABLE} for repeatable masking."
+        )
+    return f"key: {KEY_VARIABLE}"
+
+
+def mask_database(
+    connection: sa.Connection,
+    settings: Settings,
+    env: Mapping[str, str],
+    batch_size: int,
+    echo: Callable[[str], None],
+) -> MaskReport:
+    """Gate, key, plan, then mask every table in one transaction. The caller holds the
+    seeding lock."""
+    started = time.perf_counter()
+    database = str(connection.scalar(sa.text("select current_database()")))
+    stamped = stamped_environment(connection)
+    connection.commit()
+    _refuse_production(settings, stamped, database)
+    environment = stricter(settings.environment, stamped)
+    strategy = strategy_for(environment)
+    key = resolve_key(env, environment)
+    plans, missing = plan(connection)
+    connection.commit()
+    if not plans:
+        raise Refusal(
+            f"database {database!r} has none of the registered PII tables "
+            f"({', '.join(tables())}): is it a TERP database? Nothing was changed."
+        )
+    report = MaskReport(database, environment, strategy, key.source, missing=missing)
+    echo(f"mask: database {database}, environment {environment}, strategy {strategy}")
+    echo(key_notice(key))
+    masker = Masker(key, strategy)
+    started_at = datetime.now(UTC)
+    try:
+        with connection.begin():
+            for table_plan in plans:
+                report.tables.append(mask_table(connection, table_plan, masker, batch_size))
+    except BaseException as error:
+        _audit(connection, report, started_at, started, "failed", type(error).__name__)
+        raise
+    report.seconds = time.perf_counter() - started
+    _audit(connection, report, started_at, started, "success", None)
+    return report
+
+
+def _audit(
+    connection: sa.Connection,
+    report: MaskReport,
+    started_at: datetime,
+    started: float,
+    outcome: str,
+    error: str | None,
+) -> None:
+    """One seed_runs row: who masked which database when, counts only."""
+    entry = {
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+        "who": who(),
+        "pid": os.getpid(),
+        "application": "seed_data.pii",
+        "command": "mask",
+        "environment": report.environment,
+        "database": report.database,
+        "direction": "mask",
+        "target": f"{report.strategy}, key from {report.key_source}",
+        "profile": "-",
+        "random_seed": 0,
+        "revisions": [
+            {"table": result.table, "columns": result.columns, "rows": result.changed}
+            for result in report.tables
+        ],
+        "duration_seconds": round(time.perf_counter() - started, 3),
+        "outcome": outcome,
+        "error": error,
+    }
+    audit.log_event("seed_mask", **entry)
+    try:
+        audit.record(connection, entry)
+    except sa.exc.DBAPIError as failure:
+        # The masking itself committed (or failed with an error of its own to report): a
+        # missing audit row must not turn into "nothing was masked". Say it, keep going.
+        log.warning("could not record the mask run in seed_runs: %s", type(failure).__name__)
+
+
+def summary(report: MaskReport) -> list[str]:
+    width = max((len(result.table) for result in report.tables), default=0)
+    lines = [
+        f"  {result.table:<{width}}  {result.changed:>10,} of {result.rows:,} row(s) rewritten "
+        f"({', '.join(result.columns)})"
+        for result in report.tables
+    ]
+    if report.missing:
+        lines.append("  not in this database (skipped): " + ", ".join(report.missing))
+    lines.append(
+        f"mask: {report.rows:,} row(s) read in {report.seconds:.2f} s; committed. "
+        "It cannot be undone. Old values remain in dead row versions until VACUUM FULL, "
+        "and in WAL and backups (docs/compliance.md)."
+    )
+    return lines

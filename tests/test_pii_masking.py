@@ -1,0 +1,222 @@
+"""Keyed masking without a database: deterministic with a key, different with another,
+not reversible without it, shapes kept, and key handling."""
+
+import hashlib
+import re
+
+import pytest
+from faker import Faker
+
+from seed_data.errors import ConfigurationError
+from seed_data.fakes import CALIFORNIA_AREA_CODES
+from seed_data.pii import shapes
+from seed_data.pii.masking import (
+    FIRST_NAMES,
+    KEY_VARIABLE,
+    LAST_NAMES,
+    Masker,
+    MaskingKey,
+    MaskingKeyMissing,
+    MaskingRefused,
+    Strategy,
+    normalise,
+    resolve_key,
+    strategy_for,
+)
+from seed_data.pii.registry import Kind
+
+KEY = MaskingKey(b"test key: 0123456789abcdef0123456789abcdef", "test")
+OTHER_KEY = MaskingKey(b"another key: 0123456789abcdef0123456789abcd", "test")
+SAMPLES = {
+    Kind.PERSON_NAME: "Ana María Ruiz",
+    Kind.COMPANY_NAME: "Ruiz Family Dispensary",
+    Kind.EMAIL: "Ana.Ruiz@Gmail.com",
+    Kind.PHONE: "(415) 867-5309",
+    Kind.STREET_ADDRESS: "1600 Main Street, Oakland, CA 94607",
+    Kind.FREE_TEXT: "Ana called from 415-867-5309, wants delivery to her home",
+    Kind.EXTERNAL_ID: "google-oauth2|108123456789",
+}
+EMAIL_SHAPE = re.compile(r"^[a-z0-9.]+@[a-z0-9.]+$")
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+@pytest.mark.parametrize("kind", list(Kind))
+def test_deterministic_with_a_key_and_different_with_another(
+    kind: Kind, strategy: Strategy
+) -> None:
+    value = SAMPLES[kind]
+    first, again = Masker(KEY, strategy), Masker(KEY, strategy)
+    masked = first.mask(kind, value)
+    assert masked == again.mask(kind, value)  # another run, same key: same fake
+    assert masked != value
+    assert Masker(OTHER_KEY, strategy).mask(kind, value) != masked
+    assert not shapes.findings(kind, masked or "")
+
+
+def test_another_key_changes_almost_every_value() -> None:
+    values = [f"buyer{i}@shop{i % 7}.com" for i in range(1_000)]
+    ours, theirs = Masker(KEY, Strategy.FULL), Masker(OTHER_KEY, Strategy.FULL)
+    same = sum(ours.mask(Kind.EMAIL, v) == theirs.mask(Kind.EMAIL, v) for v in values)
+    assert same == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "spellings"),
+    [
+        (Kind.EMAIL, ["Ana@X.com ", "ana@x.com", " ANA@x.COM"]),
+        (Kind.PHONE, ["415-867-5309", "(415) 867-5309", "+1 415 867 5309", "4158675309"]),
+        (Kind.PHONE, ["415-867-5309 x12", "+1 (415) 867-5309 ext. 12"]),
+        (Kind.PERSON_NAME, ["Ana  Ruiz", "ana ruiz", " ANA RUIZ "]),
+        (Kind.STREET_ADDRESS, ["1 Main St", "1  main st"]),
+    ],
+)
+def test_spellings_of_one_value_mask_alike(kind: Kind, spellings: list[str]) -> None:
+    masker = Masker(KEY, Strategy.FULL)
+    assert len({normalise(kind, spelling) for spelling in spellings}) == 1
+    if kind is Kind.PHONE:  # punctuation is kept, the number is the same
+        digits = {re.sub(r"\D", "", str(masker.mask(kind, s))).removeprefix("1") for s in spellings}
+        assert len(digits) == 1
+    else:
+        assert len({masker.mask(kind, spelling) for spelling in spellings}) == 1
+
+
+def test_brute_force_without_the_key_recovers_nothing() -> None:
+    """An attacker knows the algorithm, the code and a candidate list that contains the
+    real value, but not the key."""
+    candidates = [
+        f"{first}.{last}@{domain}".lower()
+        for first in FIRST_NAMES[:20]
+        for last in LAST_NAMES[:25]
+        for domain in ("gmail.com", "yahoo.com")
+    ]
+    secret = MaskingKey(b"the real key, kept in the secret store, 32+ chars", "test")
+    original = candidates[617]
+    masked = Masker(secret, Strategy.FULL).mask(Kind.EMAIL, original)
+    assert masked is not None
+
+    # guessed keys, with the real algorithm
+    guesses = [b"", b"development", b"SEED_MASKING_KEY", b"changeme" * 4, b"0" * 32]
+    for guess in guesses:
+        attacker = Masker(MaskingKey(guess, "guess"), Strategy.FULL)
+        assert all(attacker.mask(Kind.EMAIL, c) != masked for c in candidates)
+    # the naive scheme this replaces: Faker seeded with the real value
+    for candidate in candidates:
+        fake = Faker("en_US")
+        fake.seed_instance(candidate)
+        assert fake.email() != masked and fake.user_name() not in masked
+    # unkeyed hashes of the candidates appear nowhere in the fake
+    for candidate in candidates:
+        for digest in (
+            hashlib.sha256(candidate.encode()).hexdigest(),
+            hashlib.md5(candidate.encode()).hexdigest(),
+        ):
+            assert digest[:8] not in masked
+    # nothing of the original survives in the fake
+    local, domain = original.split("@")
+    assert local not in masked and domain not in masked
+    # control: with the key the same brute force succeeds; that is why the key is secret
+    holder = Masker(secret, Strategy.FULL)
+    assert [c for c in candidates if holder.mask(Kind.EMAIL, c) == masked] == [original]
+
+
+def test_faker_is_never_seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("masking seeded Faker")
+
+    monkeypatch.setattr(Faker, "seed", refuse)
+    monkeypatch.setattr(Faker, "seed_instance", refuse)
+    for strategy in Strategy:
+        masker = Masker(KEY, strategy)
+        for kind, value in SAMPLES.items():
+            masker.mask(kind, value)
+
+
+def test_shapes_are_kept() -> None:
+    masker = Masker(KEY, Strategy.FULL)
+    for index in range(500):
+        email = masker.mask(Kind.EMAIL, f"Someone.{index}@Company{index}.com")
+        assert email is not None and EMAIL_SHAPE.match(email), email
+        assert shapes.reserved_domain(email.rpartition("@")[2])
+    for phone in ("(415) 867-5309", "415.867.5309 ext. 12", "+1-415-867-5309", "867-5309", "12"):
+        masked = masker.mask(Kind.PHONE, phone)
+        assert masked is not None
+        assert re.sub(r"\d", "0", masked) == re.sub(r"\d", "0", phone)  # same punctuation
+        assert not shapes.findings(Kind.PHONE, masked)
+    assert masker.mask(Kind.PHONE, "n/a") == "n/a"
+    for blank in (None, "", "   "):
+        for kind in Kind:
+            assert masker.mask(kind, blank) == blank
+
+
+def test_full_masking_picks_california_area_codes() -> None:
+    masker = Masker(KEY, Strategy.FULL)
+    areas = {str(masker.mask(Kind.PHONE, f"(212) 867-{i:04d}"))[1:4] for i in range(200)}
+    assert areas <= set(CALIFORNIA_AREA_CODES) and len(areas) > 1
+
+
+def test_pattern_preserving_keeps_domains_area_codes_and_lengths() -> None:
+    masker = Masker(KEY, Strategy.PATTERN)
+    domains = {"gmail.com": 6, "shop.example.io": 3, "farm.org": 1}
+    fakes: dict[str, set[str]] = {}
+    for domain, count in domains.items():
+        for index in range(count):
+            masked = str(masker.mask(Kind.EMAIL, f"person{index}@{domain}"))
+            fakes.setdefault(domain, set()).add(masked.rpartition("@")[2])
+    # one stable reserved domain per real domain, distinct from each other
+    assert all(len(fake) == 1 for fake in fakes.values())
+    mapped = {next(iter(fake)) for fake in fakes.values()}
+    assert len(mapped) == len(domains) and all(shapes.reserved_domain(d) for d in mapped)
+
+    assert str(masker.mask(Kind.PHONE, "(212) 867-5309")).startswith("(212) 555-01")
+    assert str(masker.mask(Kind.PHONE, "+1 212 867 5309")).startswith("+1 212 555 01")
+
+    name = str(masker.mask(Kind.PERSON_NAME, "Bartholomew Oyelaran-Smith"))
+    first, last = name.split()
+    assert abs(len(first) - len("Bartholomew")) <= 1 and len(last) >= 9
+    assert len(str(masker.mask(Kind.PERSON_NAME, "Bo"))) <= 3
+    long_note = "x " * 150
+    assert 250 <= len(str(masker.mask(Kind.FREE_TEXT, long_note))) <= 310
+    short = str(masker.mask(Kind.COMPANY_NAME, "Al's"))
+    longer = str(
+        masker.mask(Kind.COMPANY_NAME, "The Very Long Name Of A Family Dispensary Cooperative")
+    )
+    assert " of " not in short and " of " in longer
+
+
+def test_fakes_fit_the_column() -> None:
+    masker = Masker(KEY, Strategy.FULL)
+    assert len(str(masker.mask(Kind.PERSON_NAME, "Ana Ruiz", 5))) <= 5
+    short_email = str(masker.mask(Kind.EMAIL, "ana@gmail.com", 30))
+    assert len(short_email) <= 30 and EMAIL_SHAPE.match(short_email)
+    with pytest.raises(ConfigurationError, match="too short for masked addresses"):
+        masker.mask(Kind.EMAIL, "ana@gmail.com", 12)
+
+
+def test_key_resolution() -> None:
+    strong = "k" * 32
+    assert resolve_key({KEY_VARIABLE: strong}, "staging").source == KEY_VARIABLE
+    with pytest.raises(MaskingKeyMissing, match="SEED_MASKING_KEY is not set"):
+        resolve_key({}, "staging")
+    with pytest.raises(ConfigurationError, match="shorter than 32") as weak:
+        resolve_key({KEY_VARIABLE: "short-secret"}, "development")
+    assert "short-secret" not in str(weak.value)
+    random_key = resolve_key({KEY_VARIABLE: "  "}, "development")
+    assert random_key.is_random
+    other = resolve_key({}, "test")
+    assert Masker(random_key, Strategy.FULL).mask(Kind.EMAIL, "a@b.com") != Masker(
+        other, Strategy.FULL
+    ).mask(Kind.EMAIL, "a@b.com")
+
+
+def test_the_key_never_shows() -> None:
+    key = MaskingKey(b"super-secret-value-0123456789abcdef", "SEED_MASKING_KEY")
+    assert "super-secret" not in repr(key) and "super-secret" not in str(key)
+    assert "<hidden>" in repr(key)
+
+
+def test_strategies_per_environment() -> None:
+    assert strategy_for("development") is Strategy.FULL
+    assert strategy_for("test") is Strategy.FULL
+    assert strategy_for("staging") is Strategy.PATTERN
+    with pytest.raises(MaskingRefused, match="refusing to mask a production database"):
+        strategy_for("production")
