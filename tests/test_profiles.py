@@ -71,6 +71,7 @@ def documented_table(path: Path) -> dict[str, dict[str, int]]:
 
 def test_docs_show_the_documented_rows() -> None:
     assert documented_table(DATA_MODEL) == DOCUMENTED_ROWS
+    assert documented_table(PROJECT_ROOT / "README.md") == DOCUMENTED_ROWS
 
 
 def test_documented_volumes_meet_the_spec() -> None:
