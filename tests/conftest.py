@@ -184,13 +184,13 @@ def seeded_small(server_url: URL) -> Iterator[sa.Engine]:
 
 
 def seed_data_command(
-    *args: str, env: Mapping[str, str] | None = None
+    *args: str, env: Mapping[str, str] | None = None, module: str = "seed_data"
 ) -> subprocess.CompletedProcess[str]:
     """`python -m seed_data ...` in a subprocess, without the caller's SEED_* variables."""
     child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
     child_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "seed_data", *args],
+        [sys.executable, "-m", module, *args],
         cwd=PROJECT_ROOT,
         env=child_env,
         capture_output=True,

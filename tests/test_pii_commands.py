@@ -5,7 +5,6 @@ fake across tables, refuses production and staging without a key, and is all or 
 
 import os
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from seed_data.pii.masking import Masker, MaskingKey, Strategy
 from seed_data.pii.registry import BY_NAME, REGISTRY, Kind
 from seed_data.pii.shapes import findings, reserved_domain
 from seed_data.profiles import PROFILES
-from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, InProcess, render
+from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, InProcess, render, seed_data_command
 
 KEY = "a-test-masking-key-that-is-long-enough-0123456789"
 KEYED = {"SEED_MASKING_KEY": KEY}
@@ -491,17 +490,9 @@ def test_mask_refuses_what_it_cannot_mask(alembic: InProcess, engine: sa.Engine,
 
 def test_the_command_line(seeded: sa.Engine, database_url: URL) -> None:
     plant(seeded)
-    env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "seed_data.pii", *args],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return seed_data_command(*args, module="seed_data.pii")
 
     scan = run("scan", "--database-url", render(database_url))
     assert scan.returncode == 1 and "clients.email: 1 suspicious value(s) (e-mail)" in scan.stdout
