@@ -16,11 +16,22 @@ from seed_data.plans.settlement import settle
 from seed_data.plans.stock import BatchOutcome, StockBook
 from seed_data.plans.summary import plan_summary
 from seed_data.plans.supply import BatchPlan, ProductPicker
-from seed_data.plans.trading import PlanError, Pool, StockMove, simulate
+from seed_data.plans.recording import played_back
+from seed_data.plans.trading import Market, PlanError, Pool, StockMove, simulate
 from seed_data.plans.units import apportion, decimal_text, times_price
 from seed_data.profiles import PROFILES
 
 MEDIUM = PROFILES["medium"]
+
+
+@pytest.mark.parametrize("name", ["small", "medium"])
+def test_playback_equals_the_simulation_event_for_event(name: str) -> None:
+    profile = PROFILES[name]
+    simulated = list(Market(7, profile).run())
+    played = list(played_back(7, profile))  # records on the first call
+    assert played == simulated
+    assert list(played_back(7, profile)) == simulated  # and plays back after that
+    assert [type(event) for event in played] == [type(event) for event in simulated]
 
 
 def test_replays_are_identical_and_seeds_differ() -> None:
