@@ -12,11 +12,11 @@ from seed_data.generators.inventory import batch_status, location_rows
 from seed_data.generators.orders import margin_percent
 from seed_data.plans.clock import ANCHOR_TS, DAY, day, plus_days
 from seed_data.plans.products import ProductSpec, product_specs
+from seed_data.plans.recording import played_back
 from seed_data.plans.settlement import settle
 from seed_data.plans.stock import BatchOutcome, StockBook
 from seed_data.plans.summary import plan_summary
 from seed_data.plans.supply import BatchPlan, ProductPicker
-from seed_data.plans.recording import played_back
 from seed_data.plans.trading import Market, PlanError, Pool, StockMove, simulate
 from seed_data.plans.units import apportion, decimal_text, times_price
 from seed_data.profiles import PROFILES
