@@ -12,54 +12,71 @@ from seed_data.generators.inventory import batch_status, location_rows
 from seed_data.generators.orders import margin_percent
 from seed_data.plans.clock import ANCHOR_TS, DAY, day, plus_days
 from seed_data.plans.products import ProductSpec, product_specs
-from seed_data.plans.recording import played_back
+from seed_data.plans.recording import plan_summary, planned_orders, stock_moves
 from seed_data.plans.settlement import settle
 from seed_data.plans.stock import BatchOutcome, StockBook
-from seed_data.plans.summary import plan_summary
 from seed_data.plans.supply import BatchPlan, ProductPicker
-from seed_data.plans.trading import Market, PlanError, Pool, StockMove, simulate
+from seed_data.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove
 from seed_data.plans.units import apportion, decimal_text, times_price
-from seed_data.profiles import PROFILES
+from seed_data.profiles import PROFILES, Profile
 
 MEDIUM = PROFILES["medium"]
+
+
+def simulated(random_seed: int, profile: Profile) -> tuple[list[PlannedOrder], list[StockMove]]:
+    events = list(Market(random_seed, profile).run())
+    orders = [event for event in events if isinstance(event, PlannedOrder)]
+    return orders, [event for event in events if isinstance(event, StockMove)]
 
 
 @pytest.mark.parametrize("name", ["small", "medium"])
 def test_playback_equals_the_simulation_event_for_event(name: str) -> None:
     profile = PROFILES[name]
-    simulated = list(Market(7, profile).run())
-    played = list(played_back(7, profile))  # records on the first call
-    assert played == simulated
-    assert list(played_back(7, profile)) == simulated  # and plays back after that
-    assert [type(event) for event in played] == [type(event) for event in simulated]
+    orders, moves = simulated(7, profile)
+    for _ in range(2):  # records on the first call, plays back after that
+        played_orders = list(planned_orders(7, profile))
+        assert played_orders == orders
+        assert [vars_of(order) for order in played_orders] == [vars_of(o) for o in orders]
+        assert list(stock_moves(7, profile)) == moves
+    assert all(type(move) is StockMove for move in stock_moves(7, profile))
+
+
+def vars_of(order: PlannedOrder) -> list[tuple[str, object, type]]:
+    """Every field with its value's type: playback must rebuild the same types too."""
+    values = [(name, getattr(order, name)) for name in order.__slots__]
+    return [(name, value, type(value)) for name, value in values] + [
+        ("line", line, type(line)) for line in order.lines
+    ]
 
 
 def test_replays_are_identical_and_seeds_differ() -> None:
     small = PROFILES["small"]
-    first, second = list(simulate(42, small)), list(simulate(42, small))
-    assert first == second
-    assert list(simulate(43, small)) != first
+    first = list(planned_orders(42, small))
+    assert first == list(planned_orders(42, small))
+    assert list(planned_orders(43, small)) != first
+    assert list(stock_moves(43, small)) != list(stock_moves(42, small))
 
 
 def test_medium_stock_never_goes_negative_and_every_path_occurs() -> None:
     summary = plan_summary(42, MEDIUM)
     book = StockBook(len(summary.outcomes))
     kinds: Counter[str] = Counter()
-    orders: Counter[str] = Counter()
     intakes: set[int] = set()
-    for event in simulate(42, MEDIUM):
-        if isinstance(event, StockMove):
-            kinds[event.kind] += 1
-            book.apply(event)
-            assert book.outcomes[event.batch].on_hand >= 0
-            if event.kind == "INTAKE":
-                intakes.add(event.batch)
-        else:
-            orders[f"{event.order_type} {event.sale_status or event.quote_status}"] += 1
+    for move in stock_moves(42, MEDIUM):
+        kinds[move.kind] += 1
+        book.apply(move)
+        assert book.outcomes[move.batch].on_hand >= 0
+        if move.kind == "INTAKE":
+            intakes.add(move.batch)
+    orders = Counter(
+        f"{order.order_type} {order.sale_status or order.quote_status}"
+        for order in planned_orders(42, MEDIUM)
+    )
     assert book.outcomes == summary.outcomes
+    assert sum(kinds.values()) == summary.movements
     assert set(kinds) == {"INTAKE", "SAMPLE", "ADJUSTMENT", "QUARANTINE", "SALE"}
     assert {"SALE CANCELLED", "SALE PENDING", "QUOTE CONVERTED", "QUOTE EXPIRED"} <= set(orders)
-    assert sum(orders.values()) == MEDIUM.orders
+    assert sum(orders.values()) == MEDIUM.orders == summary.orders
     quarantined = [o for o in summary.outcomes if o.quarantined]
     assert quarantined and all(o.on_hand == 0 for o in quarantined)
     assert len(intakes) < len(summary.outcomes)  # some batches are not received yet
@@ -68,7 +85,7 @@ def test_medium_stock_never_goes_negative_and_every_path_occurs() -> None:
 def test_an_empty_market_is_a_plan_error() -> None:
     no_supply = replace(PROFILES["small"], lots_per_month=0, opening_lots=0)
     with pytest.raises(PlanError, match="no stock left to sell"):
-        list(simulate(42, no_supply))
+        plan_summary(42, no_supply)
 
 
 def test_pool_picks_by_popularity_and_forgets_removed_batches() -> None:

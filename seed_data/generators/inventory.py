@@ -27,10 +27,10 @@ from seed_data.datasets.notes import LOT_NOTES
 from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
-from seed_data.plans.clock import ANCHOR_TS, DAY, day, moment
+from seed_data.plans.clock import ANCHOR_TS, DAY, date_text, timestamp_text
 from seed_data.plans.products import ProductSpec
+from seed_data.plans.recording import plan_summary
 from seed_data.plans.stock import BatchOutcome
-from seed_data.plans.summary import plan_summary
 from seed_data.plans.supply import BatchPlan
 from seed_data.plans.trading import plan_world
 from seed_data.plans.units import decimal_text, times_price
@@ -180,8 +180,8 @@ def batch_row(
         decimal_text(outcome.on_hand if status == "ON_HOLD" else 0),
         "0",
         Jsonb(metadata),
-        moment(plan.created),
-        moment(last),
+        timestamp_text(plan.created),
+        timestamp_text(last),
     )
 
 
@@ -235,13 +235,13 @@ def generate(context: SeedContext) -> None:
 
     def lot_rows(ids: IdBlock) -> Iterator[Row]:
         for serial, (lot_id, lot) in enumerate(zip(ids, lots, strict=True), start=1):
-            received = moment(lot.received)
+            received = timestamp_text(lot.received)
             notes = rng.choice(LOT_NOTES) if rng.random() < 0.5 else None
             yield (
                 lot_id,
                 code("LOT-", serial, 5),
                 vendor_ids[lot.vendor_index],
-                day(lot.received),
+                date_text(lot.received),
                 notes,
                 received,
                 received,
@@ -278,7 +278,7 @@ def generate(context: SeedContext) -> None:
         )
         for location_id, (batch_index, (site, zone, quantity)) in zip(ids, pairs, strict=True):
             plan = batches[batch_index]
-            placed = moment(plan.created)
+            placed = timestamp_text(plan.created)
             yield (
                 location_id,
                 batch_ids[batch_index],

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
-from seed_data.plans.clock import day, moment
-from seed_data.plans.summary import plan_summary
-from seed_data.plans.trading import PlannedOrder, plan_world, simulate
+from seed_data.plans.clock import date_text, timestamp_text
+from seed_data.plans.recording import plan_summary, planned_orders
+from seed_data.plans.trading import PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text
 from seed_data.seeding import Row, SeedContext
 
@@ -84,7 +84,7 @@ def invoice_row(
         invoice_id,
         code("INV-", order.invoice + 1, 6),
         client_ids[order.client],
-        day(order.created),
+        date_text(order.created),
         order.due,
         decimal_text(order.subtotal),
         "0.00",
@@ -97,8 +97,8 @@ def invoice_row(
         order_ids[order.index],
         TERMS_NOTES[order.terms],
         rng.choice(user_ids),
-        moment(order.invoiced),
-        moment(updated),
+        timestamp_text(order.invoiced),
+        timestamp_text(updated),
     )
 
 
@@ -115,11 +115,7 @@ def generate(context: SeedContext) -> None:
     batches, products = world.supply.batches, world.products
 
     def invoiced() -> Iterator[PlannedOrder]:
-        return (
-            event
-            for event in simulate(seed, profile)
-            if isinstance(event, PlannedOrder) and event.settlement is not None
-        )
+        return (order for order in planned_orders(seed, profile) if order.settlement is not None)
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         for invoice_id, order in zip(ids, invoiced(), strict=True):
@@ -131,7 +127,7 @@ def generate(context: SeedContext) -> None:
         line_ids = iter(ids)
         for order in invoiced():
             assert order.invoice is not None
-            invoice_id, at = invoice_ids[order.invoice], moment(order.invoiced)
+            invoice_id, at = invoice_ids[order.invoice], timestamp_text(order.invoiced)
             for line in order.lines:
                 batch = batches[line.batch]
                 yield (

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from seed_data.datasets.notes import INVENTORY_MOVEMENT_NOTES
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
-from seed_data.plans.clock import moment
-from seed_data.plans.summary import plan_summary
-from seed_data.plans.trading import StockMove, plan_world, simulate
+from seed_data.plans.clock import timestamp_text
+from seed_data.plans.recording import plan_summary, stock_moves
+from seed_data.plans.trading import plan_world
 from seed_data.plans.units import decimal_text
 from seed_data.seeding import Row, SeedContext
 
@@ -59,11 +59,10 @@ def generate(context: SeedContext) -> None:
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         running = [0] * len(batch_ids)
-        moves = (event for event in simulate(seed, profile) if isinstance(event, StockMove))
-        for movement_id, move in zip(ids, moves, strict=True):
+        for movement_id, move in zip(ids, stock_moves(seed, profile), strict=True):
             before = running[move.batch]
             after = running[move.batch] = before + move.change
-            at = moment(move.moment)
+            at = timestamp_text(move.moment)
             yield (
                 movement_id,
                 batch_ids[move.batch],

@@ -17,10 +17,10 @@ from seed_data.datasets.notes import ORDER_NOTES
 from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
-from seed_data.plans.clock import moment
+from seed_data.plans.clock import timestamp_text
 from seed_data.plans.products import ProductSpec
-from seed_data.plans.summary import plan_summary
-from seed_data.plans.trading import PlannedLine, PlannedOrder, plan_world, simulate
+from seed_data.plans.recording import plan_summary, planned_orders
+from seed_data.plans.trading import PlannedLine, PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text, times_price
 from seed_data.seeding import Row, SeedContext
 
@@ -119,8 +119,8 @@ def order_row(
         order.terms,
         order.due,
         notes,
-        moment(order.created),
-        moment(last_change(order)),
+        timestamp_text(order.created),
+        timestamp_text(last_change(order)),
     )
 
 
@@ -142,7 +142,7 @@ def line_row(
 ) -> Row:
     total = line.total
     margin = total - times_price(line.quantity, line.cogs)
-    at = moment(created)
+    at = timestamp_text(created)
     return (
         line_id,
         order_id,
@@ -170,11 +170,8 @@ def generate(context: SeedContext) -> None:
     batch_ids = parent_ids(context, "batches", len(world.supply.batches))
     batch_products = [world.products[batch.product_index] for batch in world.supply.batches]
 
-    def orders() -> Iterator[PlannedOrder]:
-        return (event for event in simulate(seed, profile) if isinstance(event, PlannedOrder))
-
     def order_rows(ids: IdBlock) -> Iterator[Row]:
-        for order in orders():
+        for order in planned_orders(seed, profile):
             yield order_row(rng, order, ids, client_ids, user_ids)
 
     order_ids = context.insert(ORDERS, summary.orders, order_rows)
@@ -182,7 +179,7 @@ def generate(context: SeedContext) -> None:
 
     def line_rows(ids: IdBlock) -> Iterator[Row]:
         line_ids = iter(ids)
-        for order in orders():
+        for order in planned_orders(seed, profile):
             order_id = order_id_list[order.index]
             for line in order.lines:
                 yield line_row(

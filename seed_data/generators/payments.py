@@ -14,10 +14,10 @@ from seed_data.datasets.notes import LOT_NOTES, PAYMENT_NOTES
 from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
-from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, day, moment
-from seed_data.plans.summary import plan_summary
+from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, date_text, timestamp_text
+from seed_data.plans.recording import plan_summary, planned_orders
 from seed_data.plans.supply import BatchPlan
-from seed_data.plans.trading import PlannedOrder, plan_world, simulate
+from seed_data.plans.trading import PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text, times_price
 from seed_data.seeding import Row, SeedContext
 
@@ -96,7 +96,7 @@ def received_fields(
             at,
             (
                 "RECEIVED",
-                day(at),
+                date_text(at),
                 decimal_text(cents),
                 method,
                 reference_number(rng, method),
@@ -128,14 +128,14 @@ def generate(context: SeedContext) -> None:
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         numbers = iter(enumerate(ids, start=1))
-        for event in simulate(seed, profile):
-            if not isinstance(event, PlannedOrder) or event.settlement is None:
+        for order in planned_orders(seed, profile):
+            if order.settlement is None:
                 continue
-            assert event.invoice is not None
-            invoice_id, client_id = invoice_ids[event.invoice], client_ids[event.client]
-            for at, fields in received_fields(rng, event, invoice_id, client_id):
+            assert order.invoice is not None
+            invoice_id, client_id = invoice_ids[order.invoice], client_ids[order.client]
+            for at, fields in received_fields(rng, order, invoice_id, client_id):
                 serial, payment_id = next(numbers)
-                created = moment(at)
+                created = timestamp_text(at)
                 yield (
                     payment_id,
                     code("PAY-", serial, 6),
@@ -149,12 +149,12 @@ def generate(context: SeedContext) -> None:
             at = batch.created + VENDOR_PAID_AFTER
             amount = times_price(batch.intake, batch.unit_cogs)
             method = vendor_method(rng, amount)
-            created = moment(at)
+            created = timestamp_text(at)
             yield (
                 payment_id,
                 code("PAY-", serial, 6),
                 "SENT",
-                day(at),
+                date_text(at),
                 decimal_text(amount),
                 method,
                 reference_number(rng, method),

@@ -1,63 +1,57 @@
-"""The simulation, run once per process and played back after that.
+"""The trading simulation, run once per process and played back after that.
 
-An upgrade replays the trading simulation in several revisions (7 times at head). The
-first replay records every event as a tuple of plain values, marshalled in chunks
-(about 46 MB at xl, against about 330 MB for the event objects themselves); later
-replays rebuild the events from it, about 2.5x faster than simulating again (xl: 1.9 s
-against 4.9 s). Playback must equal the simulation exactly: tests/test_plans.py checks
-it event for event."""
+An upgrade replays the simulation in several revisions. The first replay records it as two
+streams of plain tuples, marshalled in chunks (about 46 MB at xl, against about 330 MB for
+the event objects): the orders, with their lines and settlements, and the stock
+movements. A revision plays back only the stream it writes, and rebuilds only cheap
+values (named tuples; an order is refilled field by field, skipping its __init__). The
+counts every revision needs up front are tallied while recording. Playback must equal the
+simulation exactly: tests/test_plans.py checks it event for event."""
 
 import functools
 import marshal
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from seed_data.plans.settlement import Settlement
-from seed_data.plans.trading import Event, Market, PlannedLine, PlannedOrder, StockMove
+from seed_data.plans.summary import PlanSummary, Tally
+from seed_data.plans.trading import Market, PlannedLine, PlannedOrder, StockMove, plan_world
 from seed_data.profiles import Profile
 
 CHUNK_EVENTS = 5_000
-_MOVE, _ORDER = 0, 1
 
 Encoded = tuple[object, ...]
 
 
-def encode(event: Event) -> Encoded:
-    if isinstance(event, StockMove):
-        return (_MOVE, event.batch, event.kind, event.change, event.moment, event.order)
-    settlement = event.settlement
+def encode(order: PlannedOrder) -> Encoded:
+    settlement = order.settlement
     return (
-        _ORDER,
-        event.index,
-        event.client,
-        event.created,
-        event.order_type,
-        event.is_draft,
-        event.quote_status,
-        tuple((line.batch, line.quantity, line.unit_price, line.cogs) for line in event.lines),
-        event.terms,
-        event.discount,
-        event.converted_from,
-        event.cancelled,
-        event.fulfillment,
-        event.invoice,
-        event.invoiced,
-        None if event.due is None else event.due.toordinal(),
-        None
-        if settlement is None
-        else (settlement.invoice_status, settlement.sale_status, settlement.payments),
-        event.subtotal,
-        event.total_cogs,
+        order.index,
+        order.client,
+        order.created,
+        order.order_type,
+        order.is_draft,
+        order.quote_status,
+        tuple(map(tuple, order.lines)),
+        order.terms,
+        order.discount,
+        order.converted_from,
+        order.cancelled,
+        order.fulfillment,
+        order.invoice,
+        order.invoiced,
+        None if order.due is None else order.due.toordinal(),
+        None if settlement is None else tuple(settlement),
+        order.subtotal,
+        order.total_cogs,
     )
 
 
-def decode(encoded: Encoded) -> Event:
+def decode(encoded: Encoded) -> PlannedOrder:
     fields: Any = encoded  # a recording's tuples hold exactly what encode() put there
-    if fields[0] == _MOVE:
-        return StockMove(*fields[1:])
     (
-        _,
         index,
         client,
         created,
@@ -77,34 +71,68 @@ def decode(encoded: Encoded) -> Event:
         subtotal,
         total_cogs,
     ) = fields
-    # Rebuilt field by field: __init__ would recompute the sums the recording holds.
+    # Refilled field by field: __init__ would recompute the sums the recording holds.
     order = PlannedOrder.__new__(PlannedOrder)
     order.index, order.client, order.created = index, client, created
     order.order_type, order.is_draft, order.quote_status = order_type, is_draft, quote_status
-    order.lines = [PlannedLine(*line) for line in lines]
+    order.lines = list(map(PlannedLine._make, lines))
     order.terms, order.discount, order.converted_from = terms, discount, converted_from
     order.cancelled, order.fulfillment = cancelled, fulfillment
     order.invoice, order.invoiced = invoice, invoiced
     order.due = None if due is None else date.fromordinal(due)
-    order.settlement = None if settlement is None else Settlement(*settlement)
+    order.settlement = None if settlement is None else Settlement._make(settlement)
     order.subtotal, order.total_cogs = subtotal, total_cogs
     return order
 
 
+@dataclass(frozen=True)
+class Recording:
+    orders: tuple[bytes, ...]  # marshalled chunks of encode(order)
+    moves: tuple[bytes, ...]  # marshalled chunks of plain StockMove tuples
+    summary: PlanSummary
+
+
+class _Chunks:
+    def __init__(self) -> None:
+        self.done: list[bytes] = []
+        self.open: list[Encoded] = []
+
+    def add(self, encoded: Encoded) -> None:
+        self.open.append(encoded)
+        if len(self.open) >= CHUNK_EVENTS:
+            self.done.append(marshal.dumps(self.open))
+            self.open = []
+
+    def close(self) -> tuple[bytes, ...]:
+        return (*self.done, marshal.dumps(self.open))
+
+
 @functools.lru_cache(maxsize=1)
-def _recording(random_seed: int, profile: Profile) -> tuple[bytes, ...]:
-    chunks: list[bytes] = []
-    chunk: list[Encoded] = []
+def recorded(random_seed: int, profile: Profile) -> Recording:
+    orders, moves = _Chunks(), _Chunks()
+    tally = Tally(len(plan_world(random_seed, profile).supply.batches))
     for event in Market(random_seed, profile).run():
-        chunk.append(encode(event))
-        if len(chunk) >= CHUNK_EVENTS:
-            chunks.append(marshal.dumps(chunk))
-            chunk = []
-    chunks.append(marshal.dumps(chunk))
-    return tuple(chunks)
+        if isinstance(event, StockMove):
+            tally.move(event)
+            moves.add(tuple(event))
+        else:
+            tally.order(event)
+            orders.add(encode(event))
+    return Recording(orders.close(), moves.close(), tally.summary())
 
 
-def played_back(random_seed: int, profile: Profile) -> Iterator[Event]:
-    for chunk in _recording(random_seed, profile):
-        for encoded in marshal.loads(chunk):
-            yield decode(encoded)
+def planned_orders(random_seed: int, profile: Profile) -> Iterator[PlannedOrder]:
+    """Every order of the simulation (quotes, drafts, cancelled and confirmed sales), in
+    the order they were created."""
+    for chunk in recorded(random_seed, profile).orders:
+        yield from map(decode, marshal.loads(chunk))
+
+
+def stock_moves(random_seed: int, profile: Profile) -> Iterator[StockMove]:
+    """Every stock movement of the simulation, in the order they happen to each batch."""
+    for chunk in recorded(random_seed, profile).moves:
+        yield from map(StockMove._make, marshal.loads(chunk))
+
+
+def plan_summary(random_seed: int, profile: Profile) -> PlanSummary:
+    return recorded(random_seed, profile).summary

@@ -10,8 +10,8 @@ never after the anchor.
 """
 
 import random
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, day, days_between
 from seed_data.plans.draws import between
@@ -29,8 +29,7 @@ TWO_INSTALMENTS = 0.2
 LATE_PAYMENT_DAYS = 20  # a paid invoice is settled at most this long after its due date
 
 
-@dataclass(frozen=True, slots=True)
-class Settlement:
+class Settlement(NamedTuple):
     invoice_status: str
     sale_status: str
     payments: tuple[tuple[int, int], ...]  # (epoch seconds, cents), in time order

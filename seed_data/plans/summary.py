@@ -1,13 +1,10 @@
-"""One replay of the trading simulation that counts what every later revision will write
-(SeedContext.insert takes its row count up front) and where each batch's stock ends.
-Cached per process: one `alembic upgrade` replays it once for all revisions."""
+"""What every later revision will write, counted while the simulation is recorded
+(SeedContext.insert takes its row count up front), and where each batch's stock ends."""
 
-import functools
 from dataclasses import dataclass
 
 from seed_data.plans.stock import BatchOutcome, StockBook
-from seed_data.plans.trading import StockMove, plan_world, simulate
-from seed_data.profiles import Profile
+from seed_data.plans.trading import PlannedOrder, StockMove
 
 
 @dataclass(frozen=True)
@@ -21,21 +18,33 @@ class PlanSummary:
     outcomes: list[BatchOutcome]
 
 
-@functools.lru_cache(maxsize=2)
-def plan_summary(random_seed: int, profile: Profile) -> PlanSummary:
-    book = StockBook(len(plan_world(random_seed, profile).supply.batches))
-    orders = order_lines = invoices = invoice_lines = payments = movements = 0
-    for event in simulate(random_seed, profile):
-        if isinstance(event, StockMove):
-            movements += 1
-            book.apply(event)
-            continue
-        orders += 1
-        order_lines += len(event.lines)
-        if event.settlement is not None:
-            invoices += 1
-            invoice_lines += len(event.lines)
-            payments += len(event.settlement.payments)
-    return PlanSummary(
-        orders, order_lines, invoices, invoice_lines, payments, movements, book.outcomes
-    )
+class Tally:
+    """Fed every event of one simulation, in order."""
+
+    def __init__(self, batch_count: int) -> None:
+        self.book = StockBook(batch_count)
+        self.orders = self.order_lines = self.invoices = self.invoice_lines = 0
+        self.payments = self.movements = 0
+
+    def order(self, order: PlannedOrder) -> None:
+        self.orders += 1
+        self.order_lines += len(order.lines)
+        if order.settlement is not None:
+            self.invoices += 1
+            self.invoice_lines += len(order.lines)
+            self.payments += len(order.settlement.payments)
+
+    def move(self, move: StockMove) -> None:
+        self.movements += 1
+        self.book.apply(move)
+
+    def summary(self) -> PlanSummary:
+        return PlanSummary(
+            self.orders,
+            self.order_lines,
+            self.invoices,
+            self.invoice_lines,
+            self.payments,
+            self.movements,
+            self.book.outcomes,
+        )

@@ -20,6 +20,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from seed_data.plans.clock import ANCHOR_TS, DAY, HOUR, MINUTE, day, history_start_ts, plus_days
 from seed_data.plans.demand import (
@@ -74,8 +75,7 @@ def plan_world(random_seed: int, profile: Profile) -> World:
     return World(products, supply_plan(random_seed, profile, products))
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedLine:
+class PlannedLine(NamedTuple):
     batch: int
     quantity: int  # hundredths of the product's unit
     unit_price: int  # cents
@@ -128,8 +128,7 @@ class PlannedOrder:
         return self.settlement.sale_status if self.settlement else "PENDING"
 
 
-@dataclass(frozen=True, slots=True)
-class StockMove:
+class StockMove(NamedTuple):
     batch: int
     kind: str  # INTAKE, SAMPLE, ADJUSTMENT, QUARANTINE or SALE
     change: int  # hundredths, signed
@@ -371,11 +370,3 @@ class Market:
             else:
                 yield self.quote(arrival, client)
         yield from self.supply_until(ANCHOR_TS)
-
-
-def simulate(random_seed: int, profile: Profile) -> Iterator[Event]:
-    """Every order and stock movement of the profile, replayable at will: simulated once
-    per process, then played back from a compact recording (seed_data.plans.recording)."""
-    from seed_data.plans.recording import played_back  # imports this module
-
-    return played_back(random_seed, profile)

@@ -6,9 +6,11 @@ the same cents as `times_price` (both round half away from zero)."""
 
 def decimal_text(value: int) -> str:
     """Hundredths (cents or 0.01 units) as decimal text: 12345 -> "123.45"."""
-    sign = "-" if value < 0 else ""
-    whole, fraction = divmod(abs(value), 100)
-    return f"{sign}{whole}.{fraction:02d}"
+    # %-formatting of divmod: the fastest form measured (about 30 % under an f-string);
+    # this runs for several columns of every seeded row.
+    if value >= 0:
+        return "%d.%02d" % divmod(value, 100)  # noqa: UP031
+    return "-%d.%02d" % divmod(-value, 100)  # noqa: UP031
 
 
 def times_price(quantity: int, price: int) -> int:
