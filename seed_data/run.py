@@ -18,6 +18,8 @@ class RevisionReport:
     rows: dict[str, int]
     seconds: float
     id_ranges: dict[str, str] = field(default_factory=dict)  # what a downgrade deleted
+    # where an upgrade's time went: seconds per table written, and "validation"
+    timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -26,6 +28,11 @@ class RevisionReport:
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
             **({"id_ranges": self.id_ranges} if self.id_ranges else {}),
+            **(
+                {"timings": {key: round(value, 2) for key, value in self.timings.items()}}
+                if self.timings
+                else {}
+            ),
         }
 
 

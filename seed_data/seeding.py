@@ -37,6 +37,7 @@ class SeedContext:
     rng: random.Random
     faker: Faker
     inserted: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per table: ids, rows, ledger
 
     @property
     def profile(self) -> Profile:
@@ -50,6 +51,7 @@ class SeedContext:
     ) -> IdBlock:
         """Allocate `count` ids of `table`, COPY the rows `make_rows(ids)` yields (one value
         per column of `table`, `id` first), and record the ids in the ledger."""
+        started = time.perf_counter()
         columns = [column.name for column in table.columns]
         if columns[:1] != ["id"]:
             raise SeedError(f"{self.revision}: the spec of {table.name} must start with id")
@@ -72,6 +74,8 @@ class SeedContext:
                 random_seed=self.settings.random_seed,
             )
         self.inserted[table.name] = self.inserted.get(table.name, 0) + count
+        elapsed = time.perf_counter() - started
+        self.seconds[table.name] = self.seconds.get(table.name, 0.0) + elapsed
         return ids
 
     def seeded_ids(self, table: str) -> IdBlock:
@@ -116,8 +120,12 @@ def upgrade(revision: str, seeder: Seeder) -> None:
         faker=faker_for(rng),
     )
     seeder.generate(context)
+    validating = time.perf_counter()
     validation.enforce(context.connection, context.inserted, revision)
-    report = RevisionReport(revision, "upgrade", context.inserted, time.perf_counter() - started)
+    timings = {**context.seconds, "validation": time.perf_counter() - validating}
+    report = RevisionReport(
+        revision, "upgrade", context.inserted, time.perf_counter() - started, timings=timings
+    )
     run.add(report)
     audit.log_event("seed_revision", **report.as_dict())
 

@@ -39,6 +39,13 @@ def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None
     assert "@" in str(up.who)
     upgraded = {entry["revision"]: entry for entry in up.revisions}
     assert upgraded["seed_0005"]["rows"] == {"clients": 25}
+    # each upgrade says where its time went: per table written, and the validation
+    assert set(upgraded["seed_0007"]["timings"]) == {
+        "orders",
+        "order_line_items",
+        "validation",
+    }
+    assert all(seconds >= 0 for seconds in upgraded["seed_0007"]["timings"].values())
     assert (undo.direction, undo.outcome) == ("downgrade", "success")
     (deleted,) = undo.revisions
     assert deleted["revision"] == SEED_HEAD

@@ -33,3 +33,17 @@ def test_allocation_takes_ids_from_the_sequence(alembic: InProcess, engine: sa.E
         )
         assert app_id == 7
         assert len(allocate_ids(connection, "vendors", 0)) == 0
+
+
+def test_allocation_finds_the_islands_of_a_gapped_sequence(
+    alembic: InProcess, engine: sa.Engine
+) -> None:
+    """Ids that are not consecutive (here a sequence stepping by 3, as another session's
+    nextval calls in between would leave) come back as one range per island."""
+    alembic.upgrade("schema@head")
+    with engine.begin() as connection:
+        sequence = connection.scalar(sa.text("select pg_get_serial_sequence('lots', 'id')"))
+        connection.execute(sa.text(f"alter sequence {sequence} increment by 3"))
+        block = allocate_ids(connection, "lots", 4)
+        assert list(block) == [1, 4, 7, 10]
+        assert block.ranges == [(1, 1), (4, 4), (7, 7), (10, 10)]
