@@ -12,7 +12,7 @@ from seed_data.generators.inventory import batch_status, location_rows
 from seed_data.generators.orders import margin_percent
 from seed_data.plans.clock import ANCHOR_TS, DAY, day, plus_days
 from seed_data.plans.products import ProductSpec, product_specs
-from seed_data.plans.recording import plan_summary, planned_orders, stock_moves
+from seed_data.plans.recording import order_lines, plan_summary, planned_orders, stock_moves
 from seed_data.plans.settlement import settle
 from seed_data.plans.stock import BatchOutcome, StockBook
 from seed_data.plans.supply import BatchPlan, ProductPicker
@@ -38,6 +38,10 @@ def test_playback_equals_the_simulation_event_for_event(name: str) -> None:
         assert played_orders == orders
         assert [vars_of(order) for order in played_orders] == [vars_of(o) for o in orders]
         assert list(stock_moves(7, profile)) == moves
+        assert list(order_lines(7, profile)) == [
+            (order.index, order.created, order.invoice, order.invoiced, order.lines)
+            for order in orders
+        ]
     assert all(type(move) is StockMove for move in stock_moves(7, profile))
 
 

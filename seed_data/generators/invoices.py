@@ -15,7 +15,7 @@ from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import date_text, timestamp_text
-from seed_data.plans.recording import plan_summary, planned_orders
+from seed_data.plans.recording import order_lines, plan_summary, planned_orders
 from seed_data.plans.trading import PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text
 from seed_data.seeding import Row, SeedContext
@@ -114,19 +114,18 @@ def generate(context: SeedContext) -> None:
     product_ids = parent_ids(context, "products", len(world.products))
     batches, products = world.supply.batches, world.products
 
-    def invoiced() -> Iterator[PlannedOrder]:
-        return (order for order in planned_orders(seed, profile) if order.settlement is not None)
-
     def rows(ids: IdBlock) -> Iterator[Row]:
-        for invoice_id, order in zip(ids, invoiced(), strict=True):
+        invoiced = (o for o in planned_orders(seed, profile) if o.settlement is not None)
+        for invoice_id, order in zip(ids, invoiced, strict=True):
             yield invoice_row(rng, invoice_id, order, order_ids, client_ids, user_ids)
 
     invoice_ids = list(context.insert(INVOICES, summary.invoices, rows))
 
     def line_rows(ids: IdBlock) -> Iterator[Row]:
         line_ids = iter(ids)
-        for order in invoiced():
-            assert order.invoice is not None
+        for order in order_lines(seed, profile):
+            if order.invoice is None:
+                continue
             invoice_id, at = invoice_ids[order.invoice], timestamp_text(order.invoiced)
             for line in order.lines:
                 batch = batches[line.batch]

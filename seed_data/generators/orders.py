@@ -19,7 +19,7 @@ from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import timestamp_text
 from seed_data.plans.products import ProductSpec
-from seed_data.plans.recording import plan_summary, planned_orders
+from seed_data.plans.recording import order_lines, plan_summary, planned_orders
 from seed_data.plans.trading import PlannedLine, PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text, times_price
 from seed_data.seeding import Row, SeedContext
@@ -179,8 +179,8 @@ def generate(context: SeedContext) -> None:
 
     def line_rows(ids: IdBlock) -> Iterator[Row]:
         line_ids = iter(ids)
-        for order in planned_orders(seed, profile):
-            order_id = order_id_list[order.index]
+        for order in order_lines(seed, profile):
+            order_id = order_id_list[order.order]
             for line in order.lines:
                 yield line_row(
                     next(line_ids),

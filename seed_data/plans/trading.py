@@ -128,6 +128,16 @@ class PlannedOrder:
         return self.settlement.sale_status if self.settlement else "PENDING"
 
 
+class OrderLines(NamedTuple):
+    """An order's lines with the order fields the line tables need."""
+
+    order: int  # the order's index
+    created: int
+    invoice: int | None
+    invoiced: int
+    lines: list[PlannedLine]
+
+
 class StockMove(NamedTuple):
     batch: int
     kind: str  # INTAKE, SAMPLE, ADJUSTMENT, QUARANTINE or SALE
