@@ -2,9 +2,11 @@
 `downgrade(revision)`. Everything else (random stream, ids, COPY, ledger, report) is here,
 so a revision file stays a short, readable pair."""
 
+import gc
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -104,6 +106,20 @@ class Seeder(Protocol):
     def generate(self, context: SeedContext) -> None: ...
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Generators allocate millions of short-lived tuples and make no reference cycles:
+    reference counting frees them all, and the cyclic collector's passes over them only
+    cost time (10 % of the generation time at the large profile, same peak memory)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def upgrade(revision: str, seeder: Seeder) -> None:
     run = current_run()
     started = time.perf_counter()
@@ -119,7 +135,8 @@ def upgrade(revision: str, seeder: Seeder) -> None:
         rng=rng,
         faker=faker_for(rng),
     )
-    seeder.generate(context)
+    with collector_paused():
+        seeder.generate(context)
     validating = time.perf_counter()
     validation.enforce(context.connection, context.inserted, revision)
     timings = {**context.seconds, "validation": time.perf_counter() - validating}

@@ -20,6 +20,7 @@ def test_logs_periodically_when_not_a_terminal(
     caplog.set_level(logging.INFO, logger="seed_data.progress")
     monkeypatch.setattr(progress, "MIN_ROWS", 5)
     monkeypatch.setattr(progress, "LOG_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(progress, "CLOCK_EVERY_ROWS", 2)
     monkeypatch.setattr("sys.stderr", io.StringIO())
     assert list(progress.tracked(range(6), "seed_0007 orders", 6)) == list(range(6))
     messages = [record.getMessage() for record in caplog.records]
