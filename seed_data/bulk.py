@@ -30,11 +30,15 @@ def copy_rows(
                 copy.write_row(row)
                 written += 1
     except psycopg.DatabaseError as error:
-        # Typically a constraint the schema gained that the seeder does not know about.
-        # The first line names the constraint; the DETAIL lines would echo row values.
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise SeedError(
-            f"writing {table} failed: {reason}. Nothing of this revision was committed; "
-            "check the table's constraints against the seeder."
-        ) from None
+        raise load_failed(table, error) from None
     return written
+
+
+def load_failed(table: str, error: BaseException) -> SeedError:
+    """Typically a constraint the schema gained that the seeder does not know about. The
+    first line names the constraint; the DETAIL lines would echo row values."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return SeedError(
+        f"writing {table} failed: {reason}. Nothing of this revision was committed; "
+        "check the table's constraints against the seeder."
+    )

@@ -24,6 +24,11 @@ def nothing_written(engine: sa.Engine) -> bool:
         (["-x", "profil=small"], {}, "unknown -x option 'profil'"),
         ([], {"SEED_ENV": "prod"}, "SEED_ENV='prod' is not an environment"),
         ([], {"SEED_LOCK_TIMEOUT": "soon"}, "SEED_LOCK_TIMEOUT='soon' is not a number"),
+        (
+            [],
+            {"SEED_KEEP_FOREIGN_KEYS": "sometimes"},
+            "SEED_KEEP_FOREIGN_KEYS='sometimes' is not a",
+        ),
     ],
 )
 def test_bad_setting_fails_cleanly(
@@ -52,6 +57,8 @@ def test_precedence_x_over_env_over_default() -> None:
         "development",
     )
     assert defaults.database_url is None and defaults.lock_timeout == 60
+    assert not defaults.keep_foreign_keys
+    assert resolve_settings({}, {"SEED_KEEP_FOREIGN_KEYS": "true"}).keep_foreign_keys
     assert (
         resolve_settings(
             {}, {"SEED_ENV": "Test", "RAILWAY_ENVIRONMENT_NAME": "production"}
