@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import audit, drift, foreign_keys, ledger, rollback, validation
+from seed_data import audit, deferred_checks, drift, ledger, rollback, validation
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -60,8 +60,9 @@ class SeedContext:
         ids = allocate_ids(self.connection, table.name, count)
         rows = guard.checked_rows(self.revision, table.name, columns, make_rows(ids))
         rows = tracked(rows, f"{self.revision} {table.name}", count)
-        lift = not self.settings.keep_foreign_keys
-        with foreign_keys.checked_after_load(self.connection, table.name, enabled=lift):
+        with deferred_checks.checked_after_load(
+            self.connection, table.name, enabled=not self.settings.load_in_place
+        ):
             written = copy_rows(self.connection, table.name, columns, rows)
         if written != count:
             raise SeedIntegrityError(

@@ -31,7 +31,7 @@ class Settings:
     dry_run: bool
     lock_timeout: float
     allow_production: str | None = None  # must equal the target database's name
-    keep_foreign_keys: bool = False  # True: never lift foreign keys for a load
+    load_in_place: bool = False  # True: loads keep foreign keys and indexes in place
 
 
 def load_environment(
@@ -106,7 +106,5 @@ def resolve_settings(x_args: Mapping[str, str], env: Mapping[str, str]) -> Setti
         dry_run=parse_bool("-x dry_run", x_args.get("dry_run", "false")),
         lock_timeout=parse_lock_timeout(env.get("SEED_LOCK_TIMEOUT") or str(DEFAULT_LOCK_TIMEOUT)),
         allow_production=env.get("SEED_ALLOW_PRODUCTION", "").strip() or None,
-        keep_foreign_keys=parse_bool(
-            "SEED_KEEP_FOREIGN_KEYS", env.get("SEED_KEEP_FOREIGN_KEYS", "false")
-        ),
+        load_in_place=parse_bool("SEED_LOAD_IN_PLACE", env.get("SEED_LOAD_IN_PLACE", "false")),
     )

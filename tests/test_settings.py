@@ -26,8 +26,8 @@ def nothing_written(engine: sa.Engine) -> bool:
         ([], {"SEED_LOCK_TIMEOUT": "soon"}, "SEED_LOCK_TIMEOUT='soon' is not a number"),
         (
             [],
-            {"SEED_KEEP_FOREIGN_KEYS": "sometimes"},
-            "SEED_KEEP_FOREIGN_KEYS='sometimes' is not a",
+            {"SEED_LOAD_IN_PLACE": "sometimes"},
+            "SEED_LOAD_IN_PLACE='sometimes' is not a",
         ),
     ],
 )
@@ -57,8 +57,8 @@ def test_precedence_x_over_env_over_default() -> None:
         "development",
     )
     assert defaults.database_url is None and defaults.lock_timeout == 60
-    assert not defaults.keep_foreign_keys
-    assert resolve_settings({}, {"SEED_KEEP_FOREIGN_KEYS": "true"}).keep_foreign_keys
+    assert not defaults.load_in_place
+    assert resolve_settings({}, {"SEED_LOAD_IN_PLACE": "true"}).load_in_place
     assert (
         resolve_settings(
             {}, {"SEED_ENV": "Test", "RAILWAY_ENVIRONMENT_NAME": "production"}

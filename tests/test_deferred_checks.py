@@ -1,15 +1,26 @@
-"""Foreign keys lifted for a load into an empty table come back identical and still catch a
-bad row; a table with rows, a table in use, or SEED_KEEP_FOREIGN_KEYS keeps them in place."""
+"""Foreign keys and indexes dropped for a load into an empty table come back identical and
+the keys still catch a bad row; a table with rows, a table in use, or SEED_LOAD_IN_PLACE
+keeps everything in place."""
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from seed_data import foreign_keys
+from seed_data import deferred_checks
 from seed_data.errors import SeedError
 from tests.conftest import Cli, InProcess
 
 KEY_OIDS = sa.text("select oid, conname from pg_constraint where contype = 'f' order by 2")
+# the seed branch's own tables (seed_ledger, seed_runs) come with seed_0001: left out
+INDEX_OIDS = sa.text(
+    "select c.oid, c.relname from pg_class c join pg_index i on i.indexrelid = c.oid "
+    "join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace "
+    "where n.nspname = 'public' and t.relname not like 'seed\\_%' order by 2"
+)
+INDEXES = sa.text(
+    "select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' "
+    "and tablename not like 'seed\\_%' order by 1, 2"
+)
 KEYS = sa.text(
     "select conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
     "from pg_constraint where contype = 'f' order by 1, 2"
@@ -32,21 +43,28 @@ def foreign_key_count(connection: sa.Connection) -> int:
     )
 
 
-def test_a_seed_from_empty_leaves_every_foreign_key_as_it_was(
+def test_a_seed_from_empty_leaves_every_key_and_index_as_it_was(
     alembic: InProcess, engine: sa.Engine
 ) -> None:
     alembic.upgrade("schema@head")
     with engine.connect() as connection:
-        before = connection.execute(KEYS).all()
-        oids: dict[int, str] = {oid: name for oid, name in connection.execute(KEY_OIDS)}
+        before = connection.execute(KEYS).all(), connection.execute(INDEXES).all()
+        keys = {oid: name for oid, name in connection.execute(KEY_OIDS)}
+        indexes = {oid: name for oid, name in connection.execute(INDEX_OIDS)}
     alembic.upgrade("seed@head")
     with engine.connect() as connection:
-        assert connection.execute(KEYS).all() == before
-        lifted = {name for oid, name in connection.execute(KEY_OIDS) if oids.get(oid) != name}
+        assert (connection.execute(KEYS).all(), connection.execute(INDEXES).all()) == before
+        new_keys = {name for oid, name in connection.execute(KEY_OIDS) if keys.get(oid) != name}
+        new_indexes = {
+            name for oid, name in connection.execute(INDEX_OIDS) if indexes.get(oid) != name
+        }
     # every seeded table starts empty: all eight keys (orders' five, inventory_movements'
-    # two, batches' one) were lifted for its load and re-created
-    assert {"fk_orders_client_id", "fk_inventory_movements_batch_id"} <= lifted
-    assert len(lifted) == 8
+    # two, batches' one) and the plain indexes were re-created after its load; the primary
+    # keys and unique constraints stayed
+    assert {"fk_orders_client_id", "fk_inventory_movements_batch_id"} <= new_keys
+    assert len(new_keys) == 8
+    assert {"ix_order_line_items_batch_id", "ix_payments_invoice_id"} <= new_indexes
+    assert not any(name.startswith(("pk_", "uq_")) for name in new_indexes)
 
 
 def test_a_bad_row_loaded_without_the_keys_fails_when_they_come_back(
@@ -56,7 +74,7 @@ def test_a_bad_row_loaded_without_the_keys_fails_when_they_come_back(
     with engine.connect() as connection:
         with (
             pytest.raises(SeedError, match=r"writing orders failed: .*fk_orders_client_id"),
-            foreign_keys.checked_after_load(connection, "orders"),
+            deferred_checks.checked_after_load(connection, "orders"),
         ):
             assert foreign_key_count(connection) == 0  # lifted for the load
             connection.execute(APP_ORDER, {"number": "APP-1", "client": 10**9})
@@ -71,12 +89,12 @@ def test_a_table_with_rows_keeps_its_keys_during_the_load(
     with engine.begin() as connection:
         client = connection.scalar(sa.text("select min(id) from clients"))
         connection.execute(APP_ORDER, {"number": "APP-1", "client": client})
-        with foreign_keys.checked_after_load(connection, "orders"):
+        with deferred_checks.checked_after_load(connection, "orders"):
             assert foreign_key_count(connection) == 5
         with (
             pytest.raises(IntegrityError, match="fk_orders_client_id"),
             connection.begin_nested(),
-            foreign_keys.checked_after_load(connection, "orders"),
+            deferred_checks.checked_after_load(connection, "orders"),
         ):
             connection.execute(APP_ORDER, {"number": "APP-2", "client": 10**9})
 
@@ -86,29 +104,28 @@ def test_switched_off_or_in_use_the_keys_stay(
 ) -> None:
     alembic.upgrade("seed@seed_0006")
     with engine.connect() as connection:
-        with foreign_keys.checked_after_load(connection, "orders", enabled=False):
+        with deferred_checks.checked_after_load(connection, "orders", enabled=False):
             assert foreign_key_count(connection) == 5
         connection.rollback()
-    monkeypatch.setattr(foreign_keys, "LOCK_WAIT", "100ms")
+    monkeypatch.setattr(deferred_checks, "LOCK_WAIT", "100ms")
     with engine.connect() as reader, engine.connect() as seeder:
         reader.execute(sa.text("select count(*) from orders"))  # holds ACCESS SHARE
-        with foreign_keys.checked_after_load(seeder, "orders"):
+        with deferred_checks.checked_after_load(seeder, "orders"):
             assert foreign_key_count(seeder) == 5  # could not lock: per-row checks
         assert seeder.scalar(sa.text("select current_setting('lock_timeout')")) == "0"
         seeder.rollback()
         reader.rollback()
 
 
-def test_keep_foreign_keys_setting_keeps_the_very_same_constraints(
-    cli: Cli, engine: sa.Engine
-) -> None:
-    """Lifting re-creates a key (a new oid, same definition); SEED_KEEP_FOREIGN_KEYS loads
-    with the original ones in place."""
+def test_load_in_place_keeps_the_very_same_keys_and_indexes(cli: Cli, engine: sa.Engine) -> None:
+    """Deferring re-creates a key or index (a new oid, same definition); with
+    SEED_LOAD_IN_PLACE the loads run with the original ones in place."""
     assert cli("upgrade", "schema@head").returncode == 0
     with engine.connect() as connection:
-        before = connection.execute(KEY_OIDS).all()
-    result = cli("upgrade", "seed@head", env={"SEED_KEEP_FOREIGN_KEYS": "true"})
+        before = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
+    result = cli("upgrade", "seed@head", env={"SEED_LOAD_IN_PLACE": "true"})
     assert result.returncode == 0, result.stderr
     with engine.connect() as connection:
-        assert connection.execute(KEY_OIDS).all() == before
+        after = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
+        assert after == before
         assert connection.scalar(sa.text("select count(*) from orders")) == 80
