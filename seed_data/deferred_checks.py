@@ -98,7 +98,8 @@ def checked_after_load(
             for name, _ in indexes:
                 connection.execute(sa.text(f"drop index {quote(name)}"))
     except DBAPIError as error:  # the lock is taken (lock_timeout), or something depends
-        log.info("%s: loading with keys and indexes in place (%s)", table, type(error.orig))
+        reason = type(error.orig).__name__ if error.orig else type(error).__name__
+        log.info("%s: loading with its keys and indexes in place (%s)", table, reason)
         keys, indexes = [], []
     finally:
         _set_lock_timeout(connection, previous_wait)

@@ -129,3 +129,31 @@ def test_load_in_place_keeps_the_very_same_keys_and_indexes(cli: Cli, engine: sa
         after = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
         assert after == before
         assert connection.scalar(sa.text("select count(*) from orders")) == 80
+
+
+def test_an_index_a_constraint_depends_on_stays_in_place(
+    alembic: InProcess, engine: sa.Engine
+) -> None:
+    """An app's foreign key may reference a plain unique index of orders: that index is
+    left alone (dropping it would fail), the rest is deferred as usual."""
+    alembic.upgrade("seed@seed_0006")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "create unique index ux_orders_number_type on orders (order_number, order_type)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "create table app_order_refs (number text, kind text, foreign key (number, kind) "
+                "references orders (order_number, order_type))"
+            )
+        )
+    with engine.connect() as connection:
+        with deferred_checks.checked_after_load(connection, "orders"):
+            assert foreign_key_count(connection) == 0
+            assert connection.scalar(sa.text("select to_regclass('ux_orders_number_type')"))
+            assert not connection.scalar(sa.text("select to_regclass('ix_orders_client_id')"))
+        assert foreign_key_count(connection) == 5
+        assert connection.scalar(sa.text("select to_regclass('ix_orders_client_id')"))
+        connection.rollback()
