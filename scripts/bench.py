@@ -8,11 +8,13 @@ mean the seed costs no more than the server's own loading). The downgrade is tim
 The naive path (Faker called per field per row, ORM `add_all`) is sampled on a few
 thousand client rows and extrapolated to the profile's row count; it says so.
 
-Run: scripts/bench [--profiles small,medium] [--server-url URL] (default: the machine's
-PostgreSQL at 127.0.0.1:5432, else the embedded one)."""
+Run: scripts/bench [--profiles small,medium] [--repeat 3] (server: BENCH_SERVER_URL, default
+the machine's PostgreSQL at 127.0.0.1:5432, else the embedded one). SEED_LOAD_IN_PLACE=true
+in the environment benches the seed with keys and indexes kept in place during loads."""
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -191,6 +193,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="small,medium,large,xl")
     parser.add_argument("--naive-sample", type=int, default=2_000)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per profile; with more than one, a median row follows (the machine is "
+        "shared: single runs vary by 10-30 %%)",
+    )
     args = parser.parse_args()
     server = default_server()
     with fresh_database(server) as scratch:
@@ -213,12 +222,24 @@ def main() -> None:
     ]
     print(" | ".join(f"{c:>11}" for c in columns))
     for profile in args.profiles.split(","):
-        result = bench_profile(server, profile, naive_rate)
-        cells = []
-        for column in columns:
-            value = result[column]
-            cells.append(f"{value:>11,.2f}" if isinstance(value, float) else f"{value!s:>11}")
-        print(" | ".join(cells), flush=True)
+        results = []
+        for _ in range(args.repeat):
+            results.append(bench_profile(server, profile, naive_rate))
+            print_row(columns, results[-1])
+        if len(results) > 1:
+            median: dict[str, object] = {"profile": "median"}
+            for column in columns[1:]:
+                values = [result[column] for result in results]
+                median[column] = statistics.median(values)  # type: ignore[type-var]
+            print_row(columns, median)
+
+
+def print_row(columns: list[str], result: dict[str, object]) -> None:
+    cells = []
+    for column in columns:
+        value = result[column]
+        cells.append(f"{value:>11,.2f}" if isinstance(value, float) else f"{value!s:>11}")
+    print(" | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

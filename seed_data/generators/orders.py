@@ -138,11 +138,10 @@ def line_row(
     line: PlannedLine,
     batch_id: int,
     product: ProductSpec,
-    created: int,
+    at: str,  # the order's creation, as timestamp text (one per order, not per line)
 ) -> Row:
     total = line.total
     margin = total - times_price(line.quantity, line.cogs)
-    at = timestamp_text(created)
     return (
         line_id,
         order_id,
@@ -180,7 +179,7 @@ def generate(context: SeedContext) -> None:
     def line_rows(ids: IdBlock) -> Iterator[Row]:
         line_ids = iter(ids)
         for order in order_lines(seed, profile):
-            order_id = order_id_list[order.order]
+            order_id, at = order_id_list[order.order], timestamp_text(order.created)
             for line in order.lines:
                 yield line_row(
                     next(line_ids),
@@ -188,7 +187,7 @@ def generate(context: SeedContext) -> None:
                     line,
                     batch_ids[line.batch],
                     batch_products[line.batch],
-                    order.created,
+                    at,
                 )
 
     context.insert(ORDER_LINE_ITEMS, summary.order_lines, line_rows)
