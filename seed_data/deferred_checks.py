@@ -14,7 +14,8 @@ What it costs: dropping takes an ACCESS EXCLUSIVE lock on the table, held until 
 revision commits (adding a key also takes SHARE ROW EXCLUSIVE on the referenced table).
 That is why it happens only for an empty table (a database being filled, not one in use),
 never waits longer than LOCK_WAIT for the lock (it then loads with everything in place),
-and is switched off by SEED_LOAD_IN_PLACE. Primary keys and unique constraints always stay.
+and by default only in development and test (SeedRun.defers_checks; SEED_LOAD_IN_PLACE
+overrides). Primary keys and unique constraints always stay.
 If the revision fails, its rollback restores whatever was dropped.
 """
 

@@ -46,6 +46,16 @@ class SeedRun:
     environment: str | None = None  # effective: the stricter of SEED_ENV and the stamp
     database: str = "?"
 
+    @property
+    def defers_checks(self) -> bool:
+        """Whether tables filled from empty get their foreign keys and indexes after the
+        load (seed_data/deferred_checks.py). Unless SEED_LOAD_IN_PLACE says otherwise, only
+        in development and test: in staging and production an empty table may still be
+        one the application is about to write, and the load would lock it."""
+        if self.settings.load_in_place is not None:
+            return not self.settings.load_in_place
+        return (self.environment or self.settings.environment) in ("development", "test")
+
     def add(self, report: RevisionReport) -> None:
         self.revisions.append(report)
 

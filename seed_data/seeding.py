@@ -40,6 +40,7 @@ class SeedContext:
     faker: Faker
     inserted: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # per table: ids, rows, ledger
+    defer_checks: bool = True  # keys and indexes after loads into empty tables
 
     @property
     def profile(self) -> Profile:
@@ -61,7 +62,7 @@ class SeedContext:
         rows = guard.checked_rows(self.revision, table.name, columns, make_rows(ids))
         rows = tracked(rows, f"{self.revision} {table.name}", count)
         with deferred_checks.checked_after_load(
-            self.connection, table.name, enabled=not self.settings.load_in_place
+            self.connection, table.name, enabled=self.defer_checks
         ):
             written = copy_rows(self.connection, table.name, columns, rows)
         if written != count:
@@ -137,6 +138,7 @@ def upgrade(revision: str, seeder: Seeder) -> None:
         settings=run.settings,
         rng=rng,
         faker=faker_for(rng),
+        defer_checks=run.defers_checks,
     )
     with collector_paused():
         seeder.generate(context)

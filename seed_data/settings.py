@@ -31,7 +31,8 @@ class Settings:
     dry_run: bool
     lock_timeout: float
     allow_production: str | None = None  # must equal the target database's name
-    load_in_place: bool = False  # True: loads keep foreign keys and indexes in place
+    # True: loads keep foreign keys and indexes in place; None: by environment (run.py)
+    load_in_place: bool | None = None
 
 
 def load_environment(
@@ -106,5 +107,7 @@ def resolve_settings(x_args: Mapping[str, str], env: Mapping[str, str]) -> Setti
         dry_run=parse_bool("-x dry_run", x_args.get("dry_run", "false")),
         lock_timeout=parse_lock_timeout(env.get("SEED_LOCK_TIMEOUT") or str(DEFAULT_LOCK_TIMEOUT)),
         allow_production=env.get("SEED_ALLOW_PRODUCTION", "").strip() or None,
-        load_in_place=parse_bool("SEED_LOAD_IN_PLACE", env.get("SEED_LOAD_IN_PLACE", "false")),
+        load_in_place=parse_bool("SEED_LOAD_IN_PLACE", env["SEED_LOAD_IN_PLACE"])
+        if env.get("SEED_LOAD_IN_PLACE", "").strip()
+        else None,
     )

@@ -1,6 +1,6 @@
 """Foreign keys and indexes dropped for a load into an empty table come back identical and
-the keys still catch a bad row; a table with rows, a table in use, or SEED_LOAD_IN_PLACE
-keeps everything in place."""
+the keys still catch a bad row; a table with rows, a table in use, staging and production,
+or SEED_LOAD_IN_PLACE keep everything in place."""
 
 import pytest
 import sqlalchemy as sa
@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from seed_data import deferred_checks
 from seed_data.errors import SeedError
+from seed_data.run import SeedRun
+from seed_data.settings import resolve_settings
 from tests.conftest import Cli, InProcess
 
 KEY_OIDS = sa.text("select oid, conname from pg_constraint where contype = 'f' order by 2")
@@ -157,3 +159,32 @@ def test_an_index_a_constraint_depends_on_stays_in_place(
         assert foreign_key_count(connection) == 5
         assert connection.scalar(sa.text("select to_regclass('ix_orders_client_id')"))
         connection.rollback()
+
+
+@pytest.mark.parametrize(
+    ("env", "stamped", "defers"),
+    [
+        ({}, None, True),  # development
+        ({"SEED_ENV": "test"}, None, True),
+        ({"SEED_ENV": "staging"}, None, False),
+        ({}, "production", False),  # the database's stamp is stricter than SEED_ENV
+        ({"SEED_ENV": "staging", "SEED_LOAD_IN_PLACE": "false"}, None, True),
+        ({"SEED_LOAD_IN_PLACE": "true"}, None, False),
+    ],
+)
+def test_deferring_is_for_development_and_test_unless_set(
+    env: dict[str, str], stamped: str | None, defers: bool
+) -> None:
+    run = SeedRun(resolve_settings({}, env), environment=stamped)
+    assert run.defers_checks is defers
+
+
+def test_staging_loads_with_everything_in_place(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("upgrade", "schema@head").returncode == 0
+    with engine.connect() as connection:
+        before = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
+    result = cli("upgrade", "seed@head", env={"SEED_ENV": "staging"})
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as connection:
+        after = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
+        assert after == before

@@ -57,7 +57,7 @@ def test_precedence_x_over_env_over_default() -> None:
         "development",
     )
     assert defaults.database_url is None and defaults.lock_timeout == 60
-    assert not defaults.load_in_place
+    assert defaults.load_in_place is None  # by environment
     assert resolve_settings({}, {"SEED_LOAD_IN_PLACE": "true"}).load_in_place
     assert (
         resolve_settings(
