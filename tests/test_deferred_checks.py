@@ -119,13 +119,18 @@ def test_switched_off_or_in_use_the_keys_stay(
         reader.rollback()
 
 
-def test_load_in_place_keeps_the_very_same_keys_and_indexes(cli: Cli, engine: sa.Engine) -> None:
+@pytest.mark.parametrize(
+    "env", [{"SEED_LOAD_IN_PLACE": "true"}, {"SEED_ENV": "staging"}], ids=["in-place", "staging"]
+)
+def test_loading_in_place_keeps_the_very_same_keys_and_indexes(
+    cli: Cli, engine: sa.Engine, env: dict[str, str]
+) -> None:
     """Deferring re-creates a key or index (a new oid, same definition); with
-    SEED_LOAD_IN_PLACE the loads run with the original ones in place."""
+    SEED_LOAD_IN_PLACE, and by default in staging, the loads run with the originals."""
     assert cli("upgrade", "schema@head").returncode == 0
     with engine.connect() as connection:
         before = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
-    result = cli("upgrade", "seed@head", env={"SEED_LOAD_IN_PLACE": "true"})
+    result = cli("upgrade", "seed@head", env=env)
     assert result.returncode == 0, result.stderr
     with engine.connect() as connection:
         after = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
@@ -177,14 +182,3 @@ def test_deferring_is_for_development_and_test_unless_set(
 ) -> None:
     run = SeedRun(resolve_settings({}, env), environment=stamped)
     assert run.defers_checks is defers
-
-
-def test_staging_loads_with_everything_in_place(cli: Cli, engine: sa.Engine) -> None:
-    assert cli("upgrade", "schema@head").returncode == 0
-    with engine.connect() as connection:
-        before = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
-    result = cli("upgrade", "seed@head", env={"SEED_ENV": "staging"})
-    assert result.returncode == 0, result.stderr
-    with engine.connect() as connection:
-        after = connection.execute(KEY_OIDS).all(), connection.execute(INDEX_OIDS).all()
-        assert after == before
