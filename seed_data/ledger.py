@@ -101,3 +101,22 @@ def forget(connection: sa.Connection, revision: str) -> None:
     connection.execute(
         sa.text("delete from seed_ledger where revision = :revision"), {"revision": revision}
     )
+
+
+def exists(connection: sa.Connection) -> bool:
+    return bool(connection.scalar(sa.text("select to_regclass('seed_ledger') is not null")))
+
+
+def revisions(connection: sa.Connection) -> set[str]:
+    """The seed revisions the ledger holds rows of."""
+    if not exists(connection):
+        return set()
+    return set(connection.scalars(sa.text("select distinct revision from seed_ledger")))
+
+
+def datasets(connection: sa.Connection) -> set[tuple[str, int]]:
+    """The (profile, random seed) pairs the seeded rows were made with."""
+    if not exists(connection):
+        return set()
+    rows = connection.execute(sa.text("select distinct profile, random_seed from seed_ledger"))
+    return {(str(profile), int(random_seed)) for profile, random_seed in rows}

@@ -1,32 +1,87 @@
 """Checks that cover a whole run, made before its first revision commits: the production
-gate, outside references to rows a downgrade would delete, and schema drift."""
+gate, the dataset the database already holds, outside references to rows a downgrade would
+delete, and schema drift."""
+
+import dataclasses
 
 import sqlalchemy as sa
 
-from seed_data import drift, environment, rollback
+from seed_data import drift, environment, ledger, rollback
+from seed_data.errors import Refusal
 from seed_data.plan import Step
-from seed_data.run import SeedRun
+from seed_data.profiles import PROFILES
+from seed_data.run import SeedRun, dataset
+from seed_data.seeding import seeders_of
 
 
-def check(connection: sa.Connection, run: SeedRun, steps: list[Step]) -> None:
-    run.steps, run.planned = steps, True
+class DatasetMismatch(Refusal):
+    """A run asks for another profile or random seed than the database holds."""
+
+
+def check(
+    connection: sa.Connection, run: SeedRun, steps: list[Step], heads: tuple[str, ...]
+) -> None:
+    run.steps, run.planned, run.heads = steps, True, heads
     run.database = str(connection.scalar(sa.text("select current_database()")))
+    run.datasets = ledger.datasets(connection)
     seed_steps = [step for step in steps if step.is_seed]
+    upgrades = [step for step in seed_steps if step.is_upgrade and not step.is_stamp]
+    if upgrades or not steps:
+        match_dataset(run)
     if not seed_steps:
         return
-    run.environment = environment.require_permission(connection, run.settings)
-    undo = [step.revision for step in seed_steps if not step.is_upgrade]
+    if all(step.is_stamp for step in seed_steps):
+        action = "stamp seed revisions in"
+    elif upgrades:
+        action = "seed"
+    else:
+        action = "undo seed data in"
+    run.environment = environment.require_permission(connection, run.settings, action)
+    undo = [step.revision for step in seed_steps if not step.is_upgrade and not step.is_stamp]
     if undo:
         rollback.refuse_if_referenced(connection, undo)
     # When the run also migrates the schema, the tables change under it: each seed
     # revision then checks drift itself, just before it writes.
     if all(step.is_seed or not step.is_upgrade for step in steps):
-        upgrades = [step for step in seed_steps if step.is_upgrade]
-        problems = [
-            problem
-            for step in upgrades
-            if (seeder := getattr(step.module, "seeder", None)) is not None
-            for problem in drift.check_tables(connection, seeder.TABLES)
-        ]
-        if problems:
-            raise drift.SchemaDrift(", ".join(step.revision for step in upgrades), problems)
+        drifted: dict[str, list[str]] = {}
+        for step in upgrades:
+            for seeder in seeders_of(step.module) if step.module is not None else ():
+                for problem in drift.check_tables(connection, seeder.TABLES):
+                    drifted.setdefault(step.revision, []).append(problem)
+        if drifted:
+            problems = [problem for found in drifted.values() for problem in found]
+            unique = sorted(set(problems), key=problems.index)
+            raise drift.SchemaDrift(", ".join(drifted), unique)
+
+
+def match_dataset(run: SeedRun) -> None:
+    """One database holds one dataset. A profile or random seed nobody asked for follows
+    the database; one asked for (-x, a variable, .env) must match it."""
+    if len(run.datasets) != 1:
+        if run.datasets and (run.settings.profile_given or run.settings.random_seed_given):
+            raise DatasetMismatch(
+                f"database {run.database!r} holds seed data of several datasets "
+                f"({run.holdings().removeprefix('it holds seed data of ')}): reseed it with "
+                "`alembic downgrade seed@base`, then `alembic upgrade seed@head`"
+            )
+        return
+    ((profile, random_seed),) = run.datasets
+    settings = run.settings
+    asked = []
+    if settings.profile_given and settings.profile.name != profile:
+        asked.append(f"profile {settings.profile.name}")
+    if settings.random_seed_given and settings.random_seed != random_seed:
+        asked.append(f"random seed {settings.random_seed}")
+    if asked:
+        wanted = dataset(settings.profile.name, settings.random_seed)
+        raise DatasetMismatch(
+            f"database {run.database!r} holds seed data of {dataset(profile, random_seed)}, "
+            f"and this run asks for {' and '.join(asked)}: to reseed with {wanted}, run "
+            f"`alembic downgrade seed@base` first, then "
+            f"`alembic -x profile={settings.profile.name} "
+            f"-x random_seed={settings.random_seed} upgrade seed@head`"
+        )
+    if profile in PROFILES:
+        run.settings = dataclasses.replace(
+            settings, profile=PROFILES[profile], random_seed=random_seed
+        )

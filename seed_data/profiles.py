@@ -4,8 +4,6 @@
 
 from dataclasses import dataclass
 
-from seed_data.errors import ConfigurationError
-
 
 @dataclass(frozen=True)
 class Profile:
@@ -95,13 +93,3 @@ PROFILES: dict[str, Profile] = {
 }
 
 DEFAULT_PROFILE = "small"
-
-
-def get_profile(name: str) -> Profile:
-    try:
-        return PROFILES[name]
-    except KeyError:
-        choices = ", ".join(PROFILES)
-        raise ConfigurationError(
-            f"unknown seed profile {name!r}: use one of {choices} (SEED_PROFILE or -x profile=...)"
-        ) from None

@@ -36,15 +36,25 @@ class RevisionReport:
         }
 
 
+def dataset(profile: str, random_seed: int) -> str:
+    return f"profile {profile}, random seed {random_seed}"
+
+
 @dataclass
 class SeedRun:
     settings: Settings
+    # One clock for the summary and the audit row: from the settings being resolved to
+    # the end of the run, waiting for the lock included.
     started: float = field(default_factory=time.perf_counter)
+    seconds: float | None = None  # set once, when the run ends
     revisions: list[RevisionReport] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
-    planned: bool = False  # a migrating command (upgrade/downgrade), not `current`
+    completed: list[Step] = field(default_factory=list)  # steps committed (or, dry, done)
+    planned: bool = False  # the plan was read: the run got as far as migrating
     environment: str | None = None  # effective: the stricter of SEED_ENV and the stamp
     database: str = "?"
+    heads: tuple[str, ...] = ()  # alembic_version when the run started
+    datasets: set[tuple[str, int]] = field(default_factory=set)  # (profile, seed) held
 
     @property
     def defers_checks(self) -> bool:
@@ -56,15 +66,37 @@ class SeedRun:
             return not self.settings.load_in_place
         return (self.environment or self.settings.environment) in ("development", "test")
 
+    @property
+    def in_flight(self) -> Step | None:
+        """The step that was running when the run stopped, if any."""
+        if len(self.completed) < len(self.steps):
+            return self.steps[len(self.completed)]
+        return None
+
     def add(self, report: RevisionReport) -> None:
         self.revisions.append(report)
 
+    def finish(self) -> float:
+        if self.seconds is None:
+            self.seconds = time.perf_counter() - self.started
+        return self.seconds
+
+    def holdings(self) -> str:
+        if not self.datasets:
+            return "it holds no seed data"
+        held = "; ".join(dataset(profile, seed) for profile, seed in sorted(self.datasets))
+        return f"it holds seed data of {held}"
+
+    def nothing_to_do(self) -> str:
+        at = ", ".join(self.heads) or "base (no revision applied)"
+        return f"nothing to do: the database is already at {at}; {self.holdings()}"
+
     def summary(self) -> str:
         settings = self.settings
-        elapsed = time.perf_counter() - self.started
         head = (
-            f"profile {settings.profile.name}, random seed {settings.random_seed}, "
-            f"environment {self.environment or settings.environment}, {elapsed:.2f} s"
+            f"{dataset(settings.profile.name, settings.random_seed)}, "
+            f"environment {self.environment or settings.environment or 'not set'}, "
+            f"{self.finish():.2f} s in all"
         )
         if settings.dry_run:
             head = "dry run: nothing written; " + head
@@ -75,7 +107,7 @@ class SeedRun:
             verb = "inserted" if report.direction == "upgrade" else "deleted"
             total = sum(report.rows.values())
             lines.append(
-                f"  {report.direction} {report.revision}: {verb} {total} rows "
+                f"  {report.direction} {report.revision}: {verb} {total:,} rows "
                 f"in {report.seconds:.2f} s"
             )
         totals: Counter[str] = Counter()
@@ -83,7 +115,8 @@ class SeedRun:
             sign = 1 if report.direction == "upgrade" else -1
             for table, count in report.rows.items():
                 totals[table] += sign * count
-        width = max(len(table) for table in totals) if totals else 0
-        lines.append("  rows per table (net):")
-        lines += [f"    {table:<{width}}  {count:>10,}" for table, count in totals.items()]
+        if totals:
+            width = max(len(table) for table in totals)
+            lines.append("  rows per table (net):")
+            lines += [f"    {table:<{width}}  {count:>10,}" for table, count in totals.items()]
         return "\n".join(lines)

@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import audit, deferred_checks, drift, ledger, rollback, validation
+from seed_data import deferred_checks, drift, environment, ledger, output, rollback, validation
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -110,6 +111,34 @@ class Seeder(Protocol):
     def generate(self, context: SeedContext) -> None: ...
 
 
+@dataclass(frozen=True)
+class InlineSeeder:
+    """A seeder written in the revision file itself (what `alembic revision` generates)."""
+
+    TABLES: Sequence[sa.TableClause]
+    generate: Callable[[SeedContext], None]
+
+
+def is_seeder(value: object) -> bool:
+    tables = getattr(value, "TABLES", None)
+    return (
+        callable(getattr(value, "generate", None))
+        and isinstance(tables, list | tuple)
+        and all(isinstance(table, sa.TableClause) for table in tables)
+    )
+
+
+def seeders_of(revision_module: ModuleType) -> list[Seeder]:
+    """The seeders a revision file holds, found by what they are (a `TABLES` of table
+    specs and a `generate`), whatever name the file gives them."""
+    candidates = [revision_module, *vars(revision_module).values()]
+    found: list[Seeder] = []
+    for candidate in candidates:
+        if is_seeder(candidate) and not any(candidate is seen for seen in found):
+            found.append(candidate)
+    return found
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Generators allocate millions of short-lived tuples and make no reference cycles:
@@ -128,6 +157,9 @@ def upgrade(revision: str, seeder: Seeder) -> None:
     run = current_run()
     started = time.perf_counter()
     connection = op.get_bind()
+    # The preflight checked the gate for the whole plan; checked again where rows are
+    # written, in case a revision reaches here by another road.
+    environment.require_permission(connection, run.settings, "seed")
     problems = drift.check_tables(connection, seeder.TABLES)
     if problems:
         raise drift.SchemaDrift(revision, problems)
@@ -149,17 +181,18 @@ def upgrade(revision: str, seeder: Seeder) -> None:
         revision, "upgrade", context.inserted, time.perf_counter() - started, timings=timings
     )
     run.add(report)
-    audit.log_event("seed_revision", **report.as_dict())
+    output.log_event("seed_revision", f"{revision} {report.direction}", **report.as_dict())
 
 
 def downgrade(revision: str) -> None:
     run = current_run()
     started = time.perf_counter()
     connection = op.get_bind()
+    environment.require_permission(connection, run.settings, "undo seed data in")
     ranges = {entry.table: entry.id_ranges for entry in ledger.entries(connection, revision)}
     deleted = rollback.undo_revision(connection, revision)
     report = RevisionReport(
         revision, "downgrade", deleted, time.perf_counter() - started, id_ranges=ranges
     )
     run.add(report)
-    audit.log_event("seed_revision", **report.as_dict())
+    output.log_event("seed_revision", f"{revision} {report.direction}", **report.as_dict())

@@ -2,6 +2,7 @@
 .pgdata/ by default, or the server TEST_DATABASE_URL points at."""
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -33,7 +34,17 @@ SEED_VARIABLES = (
     "SEED_LOAD_IN_PLACE",
     "SEED_MASKING_KEY",
     "SEED_RELEASE_STRICT",
+    "SEED_LOG_FORMAT",
 )
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the variables the tool reads."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in SEED_VARIABLES and not name.startswith("RAILWAY_")
+    }
 
 
 def render(url: URL) -> str:
@@ -95,17 +106,18 @@ class Cli:
 
     database_url: URL | None
     extra_env: Mapping[str, str]
+    ini: Path = ALEMBIC_INI
 
     def __call__(
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
+        child_env = clean_environ()
         if self.database_url is not None:
             child_env["DATABASE_URL"] = render(self.database_url)
         child_env.update(self.extra_env)
         child_env.update(env or {})
         return subprocess.run(
-            [sys.executable, "-m", "alembic", "-c", str(ALEMBIC_INI), *args],
+            [sys.executable, "-m", "alembic", "-c", str(self.ini), *args],
             cwd=PROJECT_ROOT,
             env=child_env,
             capture_output=True,
@@ -117,6 +129,19 @@ class Cli:
 @pytest.fixture
 def cli(database_url: URL) -> Cli:
     return Cli(database_url, {})
+
+
+@pytest.fixture
+def migrations_copy(tmp_path: Path) -> Path:
+    """alembic.ini and migrations/ copied, for tests that add or change revisions; returns
+    the copy's alembic.ini (its paths are relative to itself)."""
+    shutil.copy(ALEMBIC_INI, tmp_path / "alembic.ini")
+    shutil.copytree(
+        PROJECT_ROOT / "migrations",
+        tmp_path / "migrations",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    return tmp_path / "alembic.ini"
 
 
 @dataclass
@@ -188,7 +213,7 @@ def seed_data_command(
     *args: str, env: Mapping[str, str] | None = None, module: str = "seed_data"
 ) -> subprocess.CompletedProcess[str]:
     """`python -m seed_data ...` in a subprocess, without the caller's SEED_* variables."""
-    child_env = {k: v for k, v in os.environ.items() if k not in SEED_VARIABLES}
+    child_env = clean_environ()
     child_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", module, *args],

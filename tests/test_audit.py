@@ -25,7 +25,7 @@ def runs(engine: sa.Engine) -> list[sa.Row[tuple[object, ...]]]:
 def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None:
     assert cli("-x", "random_seed=5", "upgrade", "seed@head").returncode == 0
     movements = table_counts(engine, ("inventory_movements",))["inventory_movements"]
-    down = cli("downgrade", "seed@-1")
+    down = cli("downgrade", "seed@-1", env={"SEED_LOG_FORMAT": "json"})
     assert down.returncode == 0
     up, undo = runs(engine)
     assert (up.direction, up.target, up.outcome, up.error) == (
@@ -52,13 +52,11 @@ def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None
     assert deleted["rows"] == {"inventory_movements": movements}
     assert deleted["id_ranges"] == {"inventory_movements": f"{{[1,{movements + 1})}}"}
     # one JSON line per revision and one per run
-    events = [
-        json.loads(line.split("] ", 1)[1])
-        for line in down.stderr.splitlines()
-        if line.startswith("INFO  [seed_data.audit]")
-    ]
-    assert [event["event"] for event in events] == ["seed_revision", "seed_run"]
-    assert events[1]["outcome"] == "success"
+    events = [json.loads(line) for line in down.stdout.splitlines()]
+    seeding = [event["event"] for event in events if event["event"].startswith("seed_")]
+    assert seeding == ["seed_revision", "seed_run"]
+    run_events = [event for event in events if event["event"] == "seed_run"]
+    assert run_events[0]["outcome"] == "success"
 
 
 def test_a_refused_run_is_recorded_although_it_rolled_back(

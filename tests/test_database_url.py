@@ -47,7 +47,7 @@ def assert_clean_failure(result: CompletedProcess[str]) -> None:
 def test_bad_url_is_one_line_without_the_password(raw: str, expected: str) -> None:
     result = Cli(None, {"DATABASE_URL": raw})("upgrade", "seed@head")
     assert_clean_failure(result)
-    assert expected in result.stdout
+    assert expected in result.stderr
 
 
 def test_unreachable_host_fails_fast_without_the_password() -> None:
@@ -56,14 +56,16 @@ def test_unreachable_host_fails_fast_without_the_password() -> None:
     result = Cli(None, {"DATABASE_URL": raw})("upgrade", "seed@head")
     assert time.monotonic() - started < 15
     assert_clean_failure(result)
-    assert "cannot connect to postgresql+psycopg://seed:***@127.0.0.1:1/terp" in result.stdout
+    assert "cannot connect to postgresql+psycopg://seed:***@127.0.0.1:1/terp" in result.stderr
 
 
-def test_parse_adds_connect_timeout_and_redacts() -> None:
+def test_parse_keeps_the_url_as_given_and_redacts() -> None:
     url = parse_database_url(f"postgres://seed:{SECRET}@db.internal:6543/terp")
     assert url.drivername == "postgresql+psycopg"
-    assert url.query["connect_timeout"] == "10"
-    assert SECRET not in redact(url)
+    assert "connect_timeout" not in url.query  # the engine passes it to the driver instead
+    assert redact(url) == "postgresql+psycopg://seed:***@db.internal:6543/terp"
+    in_query = parse_database_url(f"postgresql://seed@db.internal/terp?password={SECRET}")
+    assert SECRET not in redact(in_query)
     kept = parse_database_url("postgresql://seed@db.internal/terp?connect_timeout=3")
     assert kept.query["connect_timeout"] == "3"
     with pytest.raises(ConfigurationError):

@@ -180,5 +180,7 @@ def test_an_index_a_constraint_depends_on_stays_in_place(
 def test_deferring_is_for_development_and_test_unless_set(
     env: dict[str, str], stamped: str | None, defers: bool
 ) -> None:
-    run = SeedRun(resolve_settings({}, env), environment=stamped)
+    run = SeedRun(
+        resolve_settings({}, {"DATABASE_URL": "postgresql://db/terp", **env}), environment=stamped
+    )
     assert run.defers_checks is defers

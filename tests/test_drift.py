@@ -16,7 +16,7 @@ def test_drift_is_refused_before_any_write(alembic: InProcess, cli: Cli, engine:
         connection.execute(sa.text("alter table strains alter column aliases type text"))
     result = cli("upgrade", "seed@head")
     assert result.returncode != 0
-    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED:")]
+    failed = [line for line in result.stderr.splitlines() if line.startswith("FAILED:")]
     assert len(failed) == 1, result.stdout + result.stderr
     message = failed[0]
     assert "schema drift" in message

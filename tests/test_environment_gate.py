@@ -8,8 +8,8 @@ from tests.conftest import Cli, render, seed_data_command, table_counts, version
 from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
 
 
-def refused(result_stdout: str, returncode: int) -> bool:
-    return returncode != 0 and "FAILED: refusing to seed production database" in result_stdout
+def refused(result_stderr: str, returncode: int) -> bool:
+    return returncode != 0 and "FAILED: refusing to seed production database" in result_stderr
 
 
 def nothing_seeded(engine: sa.Engine) -> bool:
@@ -20,8 +20,8 @@ def nothing_seeded(engine: sa.Engine) -> bool:
 
 def test_seed_env_production_is_refused(cli: Cli, engine: sa.Engine) -> None:
     result = cli("upgrade", "seed@head", env={"SEED_ENV": "production"})
-    assert refused(result.stdout, result.returncode), result.stdout + result.stderr
-    assert "SEED_ALLOW_PRODUCTION is not set" in result.stdout
+    assert refused(result.stderr, result.returncode), result.stdout + result.stderr
+    assert "SEED_ALLOW_PRODUCTION is not set" in result.stderr
     assert nothing_seeded(engine)
     with engine.connect() as connection:
         assert connection.scalar(sa.text("select to_regclass('alembic_version')")) is None
@@ -29,7 +29,8 @@ def test_seed_env_production_is_refused(cli: Cli, engine: sa.Engine) -> None:
 
 def test_railway_environment_production_is_refused(cli: Cli, engine: sa.Engine) -> None:
     result = cli("upgrade", "seed@head", env={"RAILWAY_ENVIRONMENT_NAME": "production"})
-    assert refused(result.stdout, result.returncode), result.stdout
+    assert refused(result.stderr, result.returncode), result.stderr
+    assert "RAILWAY_ENVIRONMENT_NAME says production" in result.stderr
     assert nothing_seeded(engine)
 
 
@@ -38,8 +39,8 @@ def test_wrong_database_name_is_refused_and_the_right_one_works(
 ) -> None:
     env = {"SEED_ENV": "production", "SEED_ALLOW_PRODUCTION": "some_other_database"}
     result = cli("upgrade", "seed@head", env=env)
-    assert refused(result.stdout, result.returncode)
-    assert "not to this database's name" in result.stdout
+    assert refused(result.stderr, result.returncode)
+    assert "not to this database's name" in result.stderr
     assert nothing_seeded(engine)
 
     env["SEED_ALLOW_PRODUCTION"] = str(database_url.database)
@@ -60,8 +61,8 @@ def test_schema_migrates_in_production_and_the_stamp_sticks(
 
     # today's variable says development, but the database says production
     result = cli("upgrade", "seed@head", env={"SEED_ENV": "development"})
-    assert refused(result.stdout, result.returncode)
-    assert "the database is stamped production" in result.stdout
+    assert refused(result.stderr, result.returncode)
+    assert "the database is stamped production" in result.stderr
     assert nothing_seeded(engine)
     # downgrading seed data in production needs the keys too
     down = cli("downgrade", "seed@base", env={"SEED_ENV": "development"})
@@ -72,7 +73,7 @@ def test_schema_migrates_in_production_and_the_stamp_sticks(
     env = {"DATABASE_URL": render(database_url)}
     refused_restamp = seed_data_command("stamp-environment", "staging", env=env)
     assert refused_restamp.returncode == 2
-    assert f"repeat with --confirm-database {database_url.database}" in refused_restamp.stdout
+    assert f"repeat with --confirm-database {database_url.database}" in refused_restamp.stderr
     restamp = seed_data_command(
         "stamp-environment", "staging", "--confirm-database", str(database_url.database), env=env
     )
@@ -88,4 +89,4 @@ def test_stamp_command_needs_the_schema(database_url: URL) -> None:
         "stamp-environment", "test", env={"DATABASE_URL": render(database_url)}
     )
     assert result.returncode == 2
-    assert "no seed_environment table" in result.stdout
+    assert "holds none of TERP's tables" in result.stderr

@@ -21,7 +21,7 @@ def test_lock_timeout_names_the_holder(cli: Cli, engine: sa.Engine) -> None:
         pid = holder.scalar(sa.text("select pg_backend_pid()"))
         result = cli("upgrade", "seed@head", env={"SEED_LOCK_TIMEOUT": "1"})
     assert result.returncode != 0
-    assert f"another run holds the seeding lock: pid {pid} (some-other-run" in result.stdout
+    assert f"another run holds the seeding lock: pid {pid} (some-other-run" in result.stderr
     with engine.connect() as connection:
         assert connection.scalar(sa.text("select to_regclass('alembic_version')")) is None
     # the holder's session ended: the lock is free at once

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from seed_data import cli
 from seed_data.environment import stamp
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
-from seed_data.pii import cli
 from seed_data.pii.masking import Masker, MaskingKey, Strategy
 from seed_data.pii.registry import BY_NAME, REGISTRY, Kind
 from seed_data.pii.shapes import findings, reserved_domain
@@ -81,7 +81,7 @@ class Result:
 
 @dataclass
 class Pii:
-    """`python -m seed_data.pii` in this process (measured by coverage)."""
+    """`python -m seed_data` in this process (measured by coverage)."""
 
     database_url: URL
     monkeypatch: pytest.MonkeyPatch
@@ -300,7 +300,7 @@ def test_one_real_value_masks_to_one_fake_in_every_table(seeded: sa.Engine, pii:
         (
             "variable",
             {"SEED_ENV": "production"},
-            "SEED_ENV (or RAILWAY_ENVIRONMENT_NAME) says production",
+            "SEED_ENV says production",
         ),
         ("variable", {"RAILWAY_ENVIRONMENT_NAME": "production"}, "says production"),
     ],
@@ -474,7 +474,7 @@ def test_mask_waits_for_the_seeding_lock(seeded: sa.Engine, pii: Pii) -> None:
 
 def test_mask_refuses_what_it_cannot_mask(alembic: InProcess, engine: sa.Engine, pii: Pii) -> None:
     empty = pii("mask")
-    assert empty.code == 2 and "is it a TERP database?" in empty.err
+    assert empty.code == 2 and "holds none of TERP's tables" in empty.err
     alembic.upgrade("schema@head")
     with engine.begin() as connection:
         connection.execute(sa.text("alter table lots drop constraint pk_lots"))
@@ -492,7 +492,7 @@ def test_the_command_line(seeded: sa.Engine, database_url: URL) -> None:
     plant(seeded)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return seed_data_command(*args, module="seed_data.pii")
+        return seed_data_command(*args)
 
     scan = run("scan", "--database-url", render(database_url))
     assert scan.returncode == 1 and "clients.email: 1 suspicious value(s) (e-mail)" in scan.stdout
@@ -502,6 +502,6 @@ def test_the_command_line(seeded: sa.Engine, database_url: URL) -> None:
     for output in (scan, masked):
         assert not any(value in output.stdout + output.stderr for value in PLANTED_VALUES)
     assert run("mask", "--batch-size", "0").returncode == 2  # argparse: usage error
-    inventory = run("inventory")
+    inventory = run("pii-inventory")
     assert inventory.returncode == 0
     assert inventory.stdout == (PROJECT_ROOT / "docs" / "pii-inventory.md").read_text()

@@ -89,7 +89,7 @@ def test_upgrade_downgrade_upgrade(alembic: InProcess, engine: sa.Engine) -> Non
 def test_cli_heads_and_the_two_branch_rule(cli: Cli, engine: sa.Engine) -> None:
     plain = cli("upgrade", "head")
     assert plain.returncode != 0
-    assert "FAILED: Multiple head revisions" in plain.stdout
+    assert "FAILED: Multiple head revisions" in plain.stderr
 
     result = cli("upgrade", "heads")
     assert result.returncode == 0, result.stderr

@@ -16,8 +16,8 @@ def nothing_written(engine: sa.Engine) -> bool:
 @pytest.mark.parametrize(
     ("args", "env", "expected"),
     [
-        (["-x", "profile=huge"], {}, "unknown seed profile 'huge'"),
-        ([], {"SEED_PROFILE": "tiny"}, "unknown seed profile 'tiny'"),
+        (["-x", "profile=huge"], {}, "-x profile='huge' is not a seed profile"),
+        ([], {"SEED_PROFILE": "tiny"}, "SEED_PROFILE='tiny' is not a seed profile"),
         (["-x", "random_seed=abc"], {}, "-x random_seed='abc' is not an integer"),
         ([], {"SEED_RANDOM_SEED": "1.5"}, "SEED_RANDOM_SEED='1.5' is not an integer"),
         (["-x", "dry_run=maybe"], {}, "-x dry_run='maybe' is not a boolean"),
@@ -36,14 +36,19 @@ def test_bad_setting_fails_cleanly(
 ) -> None:
     result = cli(*args, "upgrade", "seed@head", env=env)
     assert result.returncode != 0
-    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED:")]
+    failed = [line for line in result.stderr.splitlines() if line.startswith("FAILED:")]
     assert len(failed) == 1 and expected in failed[0], result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert nothing_written(engine)
 
 
 def test_precedence_x_over_env_over_default() -> None:
-    env = {"SEED_PROFILE": "medium", "SEED_RANDOM_SEED": "9", "RAILWAY_ENVIRONMENT_NAME": "staging"}
+    env = {
+        "SEED_PROFILE": "medium",
+        "SEED_RANDOM_SEED": "9",
+        "RAILWAY_ENVIRONMENT_NAME": "staging",
+        "DATABASE_URL": "postgresql://db/terp",
+    }
     settings = resolve_settings({"profile": "large"}, env)
     assert (settings.profile.name, settings.random_seed, settings.environment) == (
         "large",
@@ -61,7 +66,12 @@ def test_precedence_x_over_env_over_default() -> None:
     assert resolve_settings({}, {"SEED_LOAD_IN_PLACE": "true"}).load_in_place
     assert (
         resolve_settings(
-            {}, {"SEED_ENV": "Test", "RAILWAY_ENVIRONMENT_NAME": "production"}
+            {},
+            {
+                "SEED_ENV": "Test",
+                "RAILWAY_ENVIRONMENT_NAME": "production",
+                "DATABASE_URL": "postgresql://db/terp",
+            },
         ).environment
         == "test"
     )

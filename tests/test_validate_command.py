@@ -117,9 +117,9 @@ def test_database_it_did_not_seed(alembic: InProcess, engine: sa.Engine, databas
 def test_unusable_database_fails_cleanly(url: str, expected: str) -> None:
     result = run_validate(None, "--database-url", url)
     assert result.returncode == 2
-    assert result.stdout.startswith("validate: FAILED: ")
-    assert expected in result.stdout
-    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.startswith("FAILED: ")
+    assert expected in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
     assert "hunter2" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
@@ -127,7 +127,8 @@ def test_unusable_database_fails_cleanly(url: str, expected: str) -> None:
 def test_database_without_terp_tables_is_not_a_pass(database_url: URL) -> None:
     result = run_validate(database_url)
     assert result.returncode == 2
-    assert "validate: FAILED: no TERP tables in " in result.stdout
+    assert "FAILED: database " in result.stderr
+    assert "holds none of TERP's tables" in result.stderr
 
 
 def test_partial_schema_runs_what_it_can(engine: sa.Engine, database_url: URL) -> None:

@@ -1,19 +1,36 @@
-"""The `python -m seed_data` command line: one subcommand per module in this package,
-each registering its parser and returning an exit code (0 fine, 1 found problems, 2 could
-not run)."""
+"""`python -m seed_data COMMAND`: the tools around the seed data that are not migrations.
+
+Each command module registers its subcommand and returns an exit code: 0 fine, 1 found
+problems (validate, scan, mask), 2 could not run (one `FAILED:` line on stderr)."""
 
 import argparse
 from collections.abc import Sequence
 
-from seed_data.cli import environment, validate
-from seed_data.pii import cli as pii
+from seed_data.cli import environment, pii, validate
+
+DESCRIPTION = """\
+Tools for a TERP database beside the Alembic migrations. Each command works on
+DATABASE_URL (or --database-url), else the embedded PostgreSQL in .pgdata/, and exits
+0 when all is well, 1 when it found problems, 2 when it could not run.
+
+examples:
+  python -m seed_data validate                  check the integrity rules
+  python -m seed_data scan                      look for real-looking personal data
+  python -m seed_data mask                      mask a copied database in place
+  python -m seed_data stamp-environment staging --confirm-database terp_staging
+  python -m seed_data COMMAND --help            more about one command
+"""
 
 COMMANDS = (validate, pii, environment)
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m seed_data", description=__doc__)
-    subcommands = root.add_subparsers(dest="command", required=True, metavar="command")
+    root = argparse.ArgumentParser(
+        prog="python -m seed_data",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subcommands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subcommands)
     return root

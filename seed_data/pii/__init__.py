@@ -8,7 +8,9 @@
 - `mask`: the command that masks a copied database in place.
 - `scanner`: the command that counts real-looking values in any database.
 - `inventory`: docs/pii-inventory.md, rendered from the registry.
-- `cli`: `mask`, `scan` and `inventory` subcommands (`python -m seed_data.pii ...`).
+
+The commands themselves (`python -m seed_data mask | scan | pii-inventory`) live in
+`seed_data/cli/pii.py`.
 
 This package's `__init__` imports nothing: `seed_data.seeding` imports the guard, and the
 commands pull in the database layer only when they run."""

@@ -1,13 +1,13 @@
 """docs/pii-inventory.md, rendered from the registry and the descriptions beside the code
 that generates, masks and scans each kind. A test fails when the committed file differs:
-regenerate it with `python -m seed_data.pii inventory > docs/pii-inventory.md`."""
+regenerate it with `python -m seed_data pii-inventory > docs/pii-inventory.md`."""
 
 from seed_data.fakes import GENERATED
 from seed_data.pii.masking import DESCRIPTIONS, Strategy
 from seed_data.pii.registry import BOOKKEEPING_TABLES, NOT_REGISTERED, REGISTRY, Kind
 from seed_data.pii.shapes import CHECKS
 
-COMMAND = "python -m seed_data.pii inventory > docs/pii-inventory.md"
+COMMAND = "python -m seed_data pii-inventory > docs/pii-inventory.md"
 
 
 def _row(*cells: str) -> str:
@@ -28,8 +28,8 @@ def render() -> str:
         "",
         "Seeding generates these columns synthetically (reserved e-mail domains, fictional "
         "phone numbers, word lists), and refuses to write a value that looks real; "
-        "`python -m seed_data.pii mask` rewrites every one of them that exists in a database; "
-        "`python -m seed_data.pii scan` applies each kind's checks to them and shape checks "
+        "`python -m seed_data mask` rewrites every one of them that exists in a database; "
+        "`python -m seed_data scan` applies each kind's checks to them and shape checks "
         "to every other text column.",
         "",
         _row("column", "kind", "sensitivity", "unique", "holds in TERP"),

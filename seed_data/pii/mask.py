@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
-from seed_data import audit
+from seed_data import audit, output
 from seed_data.environment import stamped_environment, stricter, who
 from seed_data.errors import Refusal
 from seed_data.pii.masking import (
@@ -48,6 +48,7 @@ from seed_data.settings import Settings
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 10_000
+MAX_BATCH_SIZE = 1_000_000  # a million rows per statement is already more memory than speed
 
 _COLUMNS = sa.text(
     """
@@ -210,10 +211,10 @@ def mask_table(
 
 
 def _refuse_production(settings: Settings, stamped: str | None, database: str) -> None:
-    if stricter(settings.environment, stamped) != "production":
+    if stricter(settings.known_environment(), stamped) != "production":
         return
     reason = (
-        "SEED_ENV (or RAILWAY_ENVIRONMENT_NAME) says production"
+        f"{settings.environment_source} says production"
         if settings.environment == "production"
         else "the database is stamped production (table seed_environment)"
     )
@@ -248,7 +249,7 @@ def mask_database(
     stamped = stamped_environment(connection)
     connection.commit()
     _refuse_production(settings, stamped, database)
-    environment = stricter(settings.environment, stamped)
+    environment = stricter(settings.known_environment(), stamped)
     strategy = strategy_for(environment)
     key = resolve_key(env, environment)
     plans, missing = plan(connection)
@@ -305,7 +306,7 @@ def _audit(
         "outcome": outcome,
         "error": error,
     }
-    audit.log_event("seed_mask", **entry)
+    output.log_event("seed_mask", "mask", **entry)
     try:
         audit.record(connection, entry)
     except sa.exc.DBAPIError as failure:

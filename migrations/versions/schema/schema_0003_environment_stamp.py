@@ -1,9 +1,10 @@
 """The database remembers its environment.
 
 Created and stamped on the schema branch's first upgrade, from SEED_ENV (else
-RAILWAY_ENVIRONMENT_NAME, else development), so a database stamped production stays
-production whatever a later caller's SEED_ENV says. Changing it is a deliberate command
-(`python -m seed_data stamp-environment`, see docs/runbook.md).
+RAILWAY_ENVIRONMENT_NAME when it is one of the four environments, else development), so a
+database stamped production stays production whatever a later caller's SEED_ENV says.
+Changing it is a deliberate command (`python -m seed_data stamp-environment`, see
+docs/runbook.md).
 
 Revision ID: schema_0003
 Revises: schema_0002
@@ -37,7 +38,11 @@ def upgrade() -> None:
             name="ck_seed_environment_environment",
         ),
     )
-    environment.stamp(op.get_bind(), seeding.current_run().settings.environment)
+    # A Railway environment this tool does not know (pr-123) without SEED_ENV stays
+    # unstamped: seeding it needs SEED_ENV, and a deliberate stamp-environment can name it.
+    stated = seeding.current_run().settings.environment
+    if stated is not None:
+        environment.stamp(op.get_bind(), stated)
 
 
 def downgrade() -> None:
