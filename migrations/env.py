@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from alembic import context
 from alembic.runtime.environment import OnVersionApplyFn
 from alembic.runtime.migration import MigrationContext, MigrationInfo
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from seed_data import audit, output, preflight, stamping
 from seed_data.database import connect, create_engine
@@ -75,6 +77,16 @@ def destination() -> str | None:
     if revision is None or isinstance(revision, str):
         return revision
     return ", ".join(revision)  # a stamp may name several
+
+
+def targets_seed(script: ScriptDirectory) -> bool:
+    """Whether the command's destination lies on the seed branch (seed@head, heads)."""
+    destination = context.get_revision_argument()
+    names = (destination,) if isinstance(destination, str) else tuple(destination or ())
+    try:
+        return any(is_seed_revision(script, name) for name in names)
+    except CommandError:  # a relative or unknown destination: the plan has already said
+        return False
 
 
 def write_revision() -> None:
@@ -132,7 +144,7 @@ def run_migrations(connection: sa.Connection, run: SeedRun) -> None:
     planning = configure(connection, run, per_migration=True)
     heads = planning.get_current_heads()
     steps = planned_steps(planning, script)
-    preflight.check(connection, run, steps, heads)
+    preflight.check(connection, run, steps, heads, targets_seed(script))
     # The reads above began a transaction. Alembic must be configured outside one, or it
     # treats the work as external and commits nothing.
     connection.rollback()

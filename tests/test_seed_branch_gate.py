@@ -1,6 +1,7 @@
 """A seed revision is what sits on the seed branch, whatever its id or body: the production
 gate, the whole-run drift preflight and `alembic revision` all go by that."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy.engine import URL
 
 from seed_data import preflight
 from seed_data.environment import ProductionRefused
-from tests.conftest import Cli, InProcess, table_counts, versions
+from tests.conftest import PROJECT_ROOT, Cli, InProcess, table_counts, versions
 from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
 
 HAND_WRITTEN_ID = "3f9a1c2b7d4e"  # what `alembic revision` gives without this project's hook
@@ -166,3 +167,41 @@ def test_alembic_revision_makes_a_working_seed_revision(
     given = copy("revision", "-m", "mine", "--head", "seed@head", "--rev-id", "my_own_id")
     assert given.returncode == 0, given.stderr
     assert list((migrations_copy.parent / "migrations" / "versions" / "seed").glob("my_own_id_*"))
+
+
+def python_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", markdown, flags=re.DOTALL)
+
+
+def test_the_walk_through_in_the_docs_works(
+    database_url: URL, engine: sa.Engine, migrations_copy: Path
+) -> None:
+    """docs/writing-seed-revisions.md, steps 1-3, as a newcomer follows them."""
+    copy = Cli(database_url, {}, ini=migrations_copy)
+    assert copy("revision", "-m", "more staff", "--head", "seed@head").returncode == 0
+    (path,) = (migrations_copy.parent / "migrations" / "versions" / "seed").glob("seed_0011_*")
+    blocks = python_blocks((PROJECT_ROOT / "docs" / "writing-seed-revisions.md").read_text())
+    tables, generate, imports = blocks[1], blocks[2], blocks[3]
+    text = path.read_text()
+    text = text.replace("import sqlalchemy as sa\n", imports + "\nimport sqlalchemy as sa\n")
+    text = text.replace("TABLES: Sequence[sa.TableClause] = ()\n", tables)
+    start = text.index("def generate(")
+    end = text.index("seeder = seeding.InlineSeeder")
+    path.write_text(text[:start] + generate + "\n\n" + text[end:])
+
+    up = copy("upgrade", "seed@head")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "upgrade seed_0011: inserted 5 rows" in up.stdout
+    assert table_counts(engine, ("users",)) == {"users": 13}
+    assert copy("downgrade", "seed@-1").returncode == 0
+    assert table_counts(engine, ("users",)) == {"users": 8}
+
+
+def test_a_refused_downgrade_says_what_it_refuses(
+    production: dict[str, str], cli: Cli, engine: sa.Engine
+) -> None:
+    result = cli("downgrade", "seed@-1", env={"RAILWAY_ENVIRONMENT_NAME": "production"})
+    assert result.returncode == 1
+    assert "FAILED: refusing to undo seed data in production database" in result.stderr
+    assert "RAILWAY_ENVIRONMENT_NAME says production" in result.stderr
+    assert versions(engine) == {SEED_HEAD}

@@ -41,6 +41,14 @@ example:
   python -m seed_data scan --database-url postgresql://user@host:5432/terp
 """
 
+INVENTORY_DESCRIPTION = """\
+Print the PII inventory as Markdown: every registered column, its kind, how seeding
+generates it and how masking rewrites it (a test fails when docs/ holds a stale copy).
+
+example:
+  python -m seed_data pii-inventory > docs/pii-inventory.md
+"""
+
 
 def _positive(raw: str) -> int:
     try:
@@ -136,9 +144,6 @@ def register(subcommands: "argparse._SubParsersAction[Any]") -> None:
     subcommands.add_parser(
         "pii-inventory",
         help="print docs/pii-inventory.md, rendered from the PII registry",
-        description=(
-            "Print the PII inventory (every registered column, its kind, how seeding "
-            "generates it and how masking rewrites it) as Markdown. Example: "
-            "python -m seed_data pii-inventory > docs/pii-inventory.md"
-        ),
+        description=INVENTORY_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     ).set_defaults(run=run_inventory)

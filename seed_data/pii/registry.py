@@ -3,7 +3,7 @@
 Generation (`seed_data.pii.guard` checks what seed revisions write), masking
 (`seed_data.pii.mask` rewrites exactly these columns), scanning (`seed_data.pii.scanner`
 applies each kind's checks) and docs/pii-inventory.md (`seed_data.pii.inventory`) all
-read this list. The list is TERP_DOMAIN.md's "PII in this schema": names, e-mail
+read this list. The list is TERP's own list of PII columns (docs/data-model.md): names, e-mail
 addresses, phone numbers and addresses of clients, vendor contacts and users, users'
 login ids, and every free-text `notes` column. A new PII column is one more line here;
 a test fails if a `notes` column of the schema is missing, if a declared column does not
@@ -118,7 +118,7 @@ BY_NAME: dict[tuple[str, str], PiiColumn] = {(c.table, c.column): c for c in REG
 NOT_REGISTERED: tuple[tuple[str, str], ...] = (
     (
         "vendors.name",
-        "a cultivator's business name, shown on lots and products; not in TERP_DOMAIN.md's PII "
+        "a cultivator's business name, shown on lots and products; not in TERP's own PII "
         "list. If a vendor trades under a person's name, register it as a company name.",
     ),
     ("clients.teri_code", "TERP's own account code (WHL0001, REG0001): no personal meaning."),

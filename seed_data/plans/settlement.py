@@ -1,7 +1,7 @@
 """How a confirmed sale is paid, as seen on the anchor day: its invoice status, the
 order's sale status, and the customer's payments (moment and cents).
 
-Rules (TERP_DOMAIN.md): amount_paid is the sum of the payments; PAID when nothing is due,
+Rules (docs/data-model.md): amount_paid is the sum of the payments; PAID when nothing is due,
 PARTIAL when something but not all was paid; unpaid invoices are OVERDUE once past their
 due date, else SENT or VIEWED. Odds follow TERP's generators: COD is paid on delivery;
 about 15 % of long-past-due invoices stay unpaid; a fifth of paid invoices are paid in

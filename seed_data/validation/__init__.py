@@ -1,5 +1,5 @@
 """Integrity validation: TERP's logical references, the keys the database does not
-enforce, and the business rules of TERP_DOMAIN.md, each one SQL query over the tables
+enforce, and TERP's business rules (docs/data-model.md), each one SQL query over the tables
 (never over the generator), so it checks any TERP database, seeded or not.
 
 `validate` runs the rules and reports what they find. `enforce` runs, inside a seed

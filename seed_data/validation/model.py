@@ -9,7 +9,7 @@ class Rule:
     name: str
     table: str  # whose ids the query returns
     reads: frozenset[str]  # every table the query reads (the rule runs when all exist)
-    meaning: str  # what the rule says, in the words of TERP_DOMAIN.md where it has them
+    meaning: str  # what the rule says, in the words of TERP's own rules where it has them
     query: str  # SELECT returning a column `id`
 
     @classmethod
