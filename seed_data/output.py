@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.util import CommandError
@@ -125,7 +126,7 @@ def run_as_command(
     except CommandError as error:
         failed(str(error))
         raise SystemExit(1) from None
-    except sa.exc.DBAPIError as error:
+    except (sa.exc.DBAPIError, psycopg.Error) as error:
         failed(
             f"database error: {database_error(error)}. The revision in flight was rolled "
             "back; revisions that finished before it stay committed (`alembic current`)."
