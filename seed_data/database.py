@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
 from seed_data.errors import ConfigurationError, DatabaseUnavailable
+from seed_data.redaction import redact, redact_url, url_secrets
 
 log = logging.getLogger(__name__)
 
@@ -47,26 +48,12 @@ def parse_database_url(raw: str) -> URL:
     return url.set(drivername=DRIVER)
 
 
-SECRET_QUERY_KEYS = ("password", "sslpassword")
-
-
-def redact(url: URL) -> str:
-    """The URL as a person may see it: no password, in the authority or the query."""
-    hidden = {key: "***" for key in url.query if key.lower() in SECRET_QUERY_KEYS}
-    return url.update_query_dict(hidden).render_as_string(hide_password=True)
-
-
 def describe_failure(error: BaseException, url: URL) -> str:
-    """The first line of a driver error, with any password scrubbed out."""
+    """The first line of a driver error, with every secret scrubbed out."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     text = lines[0] if lines else type(error).__name__
-    secrets = [url.password] + [
-        url.query[key] for key in url.query if key.lower() in SECRET_QUERY_KEYS
-    ]
-    for secret in secrets:
-        if secret:
-            text = text.replace(str(secret), "***")
-    return text.removeprefix("(psycopg.OperationalError) ")
+    secrets = url_secrets(url.render_as_string(hide_password=False))
+    return redact(text, secrets).removeprefix("(psycopg.OperationalError) ")
 
 
 def _embedded_server(project_root: Path, cleanup_mode: str | None) -> Any:
@@ -144,7 +131,7 @@ def connect(engine: Engine) -> sa.Connection:
     except sa.exc.OperationalError as error:
         reason = describe_failure(error.orig or error, engine.url)
         raise DatabaseUnavailable(
-            f"cannot connect to {redact(engine.url)}: {reason}. "
+            f"cannot connect to {redact_url(engine.url)}: {reason}. "
             "Check DATABASE_URL and that the server is running."
         ) from None
 

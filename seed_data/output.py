@@ -13,9 +13,10 @@ same in fewer words), the JSON format prints them whole."""
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO, cast
 
 import psycopg
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 
 from seed_data.interrupts import Interrupted, signals_interrupt
+from seed_data.redaction import RedactingStream, redact
 
 log = logging.getLogger("seed_data.events")
 
@@ -91,7 +93,19 @@ def one_line(message: str) -> str:
 
 
 def failed(message: str) -> None:
-    print(f"FAILED: {one_line(message)}", file=sys.stderr, flush=True)
+    print(f"FAILED: {redact(one_line(message))}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def redacted_output() -> Iterator[None]:
+    """Everything printed inside goes through seed_data.redaction."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, RedactingStream(sys.stdout))
+    sys.stderr = cast(TextIO, RedactingStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def invoked_from_command_line(config: Config) -> bool:
@@ -117,8 +131,10 @@ def run_as_command(
     if not invoked_from_command_line(config):
         main()
         return
+    # Alembic's own printer (alembic current -v) writes to the stream it was built with
+    config.stdout = cast(TextIO, RedactingStream(config.stdout))
     try:
-        with signals_interrupt():
+        with redacted_output(), signals_interrupt():
             main()
     except Interrupted as stop:
         failed(f"interrupted by {stop.name}: {after_interrupt()}")

@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.database import parse_database_url, redact
+from seed_data.database import parse_database_url
 from seed_data.errors import ConfigurationError
+from seed_data.redaction import redact_url
 from tests.conftest import Cli, render
 
 SECRET = "s3cret-Pa55word"
@@ -63,9 +64,9 @@ def test_parse_keeps_the_url_as_given_and_redacts() -> None:
     url = parse_database_url(f"postgres://seed:{SECRET}@db.internal:6543/terp")
     assert url.drivername == "postgresql+psycopg"
     assert "connect_timeout" not in url.query  # the engine passes it to the driver instead
-    assert redact(url) == "postgresql+psycopg://seed:***@db.internal:6543/terp"
+    assert redact_url(url) == "postgresql+psycopg://seed:***@db.internal:6543/terp"
     in_query = parse_database_url(f"postgresql://seed@db.internal/terp?password={SECRET}")
-    assert SECRET not in redact(in_query)
+    assert SECRET not in redact_url(in_query)
     kept = parse_database_url("postgresql://seed@db.internal/terp?connect_timeout=3")
     assert kept.query["connect_timeout"] == "3"
     with pytest.raises(ConfigurationError):

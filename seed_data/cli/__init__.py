@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Sequence
 
 from seed_data.cli import environment, pii, validate
+from seed_data.output import redacted_output
 
 DESCRIPTION = """\
 Tools for a TERP database beside the Alembic migrations. Each command works on
@@ -37,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
-    exit_code: int = arguments.run(arguments)
+    with redacted_output():
+        arguments = parser().parse_args(argv)
+        exit_code: int = arguments.run(arguments)
     return exit_code

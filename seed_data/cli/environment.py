@@ -6,8 +6,9 @@ from typing import Any
 
 from seed_data import environment
 from seed_data.cli.common import EXIT_OK, add_database_url, guarded, require_terp_database, target
-from seed_data.database import connect, create_engine, redact
+from seed_data.database import connect, create_engine
 from seed_data.errors import SeedError
+from seed_data.redaction import redact_url
 from seed_data.settings import ENVIRONMENTS, parse_name
 
 NAME = "stamp-environment"
@@ -67,5 +68,5 @@ def _stamp(arguments: argparse.Namespace) -> int:
             )
         environment.stamp(connection, wanted)
         connection.commit()
-    print(f"{NAME}: {redact(url)}: {before or 'unstamped'} -> {wanted}")
+    print(f"{NAME}: {redact_url(url)}: {before or 'unstamped'} -> {wanted}")
     return EXIT_OK
