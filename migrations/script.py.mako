@@ -55,7 +55,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    seeding.downgrade(revision)
+    seeding.downgrade(revision, seeder)
 % else:
 """${message}
 

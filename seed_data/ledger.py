@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from seed_data.ids import IdBlock
 
 TRACKED_PACKAGES = ("terp-seed", "Faker", "alembic", "SQLAlchemy", "psycopg")
+# The seeding system's own tables: never seeded, never deleted from by a downgrade.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", "seed_ledger", "seed_runs", "seed_environment"})
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,13 @@ def check(
     else:
         action = "undo seed data in"
     run.environment = environment.require_permission(connection, run.settings, action)
-    undo = [step.revision for step in seed_steps if not step.is_upgrade and not step.is_stamp]
-    if undo:
-        rollback.refuse_if_referenced(connection, undo)
+    undoing = [step for step in seed_steps if not step.is_upgrade and not step.is_stamp]
+    for step in undoing:
+        seeders = seeders_of(step.module) if step.module is not None else []
+        declared = {table.name for seeder in seeders for table in seeder.TABLES}
+        rollback.refuse_foreign_tables(connection, step.revision, declared)
+    if undoing:
+        rollback.refuse_if_referenced(connection, [step.revision for step in undoing])
     # When the run also migrates the schema, the tables change under it: each seed
     # revision then checks drift itself, just before it writes.
     if all(step.is_seed or not step.is_upgrade for step in steps):

@@ -4,12 +4,13 @@ undone that point at their rows (through a real FK, a cascading FK or a logical-
 link); if any exist, refuse and delete nothing, because a cascade or a dangling link
 would quietly damage data that seeding does not own."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 
 from seed_data import ledger
 from seed_data.errors import DowngradeRefused
+from seed_data.ledger import BOOKKEEPING_TABLES
 from seed_data.references import Reference, references_to
 
 _RANGES_BY_TABLE = sa.text(
@@ -71,8 +72,30 @@ def refuse_if_referenced(connection: sa.Connection, revisions: Sequence[str]) ->
         )
 
 
-def undo_revision(connection: sa.Connection, revision: str) -> dict[str, int]:
-    """Delete the revision's rows, children first; return rows deleted per table."""
+def refuse_foreign_tables(
+    connection: sa.Connection, revision: str, declared: Collection[str]
+) -> None:
+    """The ledger is data like any other: a row added by hand could name any table. A
+    downgrade deletes only from the tables its seeder declares, and never from the
+    seeding system's own bookkeeping."""
+    named = [entry.table for entry in ledger.entries(connection, revision)]
+    foreign = [table for table in named if table not in declared or table in BOOKKEEPING_TABLES]
+    if foreign:
+        writes = ", ".join(sorted(declared)) or "no table"
+        raise DowngradeRefused(
+            f"refusing to undo {revision}: seed_ledger lists rows of {', '.join(foreign)}, "
+            f"which {revision} does not write (it writes {writes}). "
+            "The ledger was changed by hand: remove those ledger rows, then downgrade again. "
+            "Nothing was deleted."
+        )
+
+
+def undo_revision(
+    connection: sa.Connection, revision: str, declared: Collection[str]
+) -> dict[str, int]:
+    """Delete the revision's rows, children first; return rows deleted per table.
+    `declared`: the tables the revision's seeder writes."""
+    refuse_foreign_tables(connection, revision, declared)
     refuse_if_referenced(connection, [revision])
     quote = connection.dialect.identifier_preparer.quote
     deleted: dict[str, int] = {}

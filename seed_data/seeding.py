@@ -184,13 +184,13 @@ def upgrade(revision: str, seeder: Seeder) -> None:
     output.log_event("seed_revision", f"{revision} {report.direction}", **report.as_dict())
 
 
-def downgrade(revision: str) -> None:
+def downgrade(revision: str, seeder: Seeder) -> None:
     run = current_run()
     started = time.perf_counter()
     connection = op.get_bind()
     environment.require_permission(connection, run.settings, "undo seed data in")
     ranges = {entry.table: entry.id_ranges for entry in ledger.entries(connection, revision)}
-    deleted = rollback.undo_revision(connection, revision)
+    deleted = rollback.undo_revision(connection, revision, {table.name for table in seeder.TABLES})
     report = RevisionReport(
         revision, "downgrade", deleted, time.perf_counter() - started, id_ranges=ranges
     )

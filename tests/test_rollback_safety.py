@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import DowngradeRefused
-from tests.conftest import InProcess, table_counts, versions
+from tests.conftest import Cli, InProcess, table_counts, versions
 from tests.test_roundtrip import SEED_HEAD, SEEDED_TABLES
 
 
@@ -143,3 +143,37 @@ def test_polymorphic_reference_blocks_downgrade(alembic: InProcess, engine: sa.E
         "seed@base",
         "1 row(s) of inventory_movements (column reference_id) reference seeded orders",
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "target"),
+    [("seed_runs", "seed@-1"), ("seed_environment", "seed@-1"), ("clients", "seed@base")],
+)
+def test_a_forged_ledger_row_never_widens_a_downgrade(
+    cli: Cli, engine: sa.Engine, table: str, target: str
+) -> None:
+    """seed_0010 writes inventory_movements only: a ledger row naming another table (the
+    audit trail, the environment stamp, or a table another revision writes) is refused."""
+    assert cli("upgrade", "seed@head").returncode == 0
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "insert into seed_ledger (revision, table_name, position, id_ranges, row_count, "
+                "profile, random_seed, package_versions) values "
+                "(:revision, :table, 99, '{[1,1000)}', 999, 'small', 42, '{}')"
+            ),
+            {"revision": SEED_HEAD, "table": table},
+        )
+        runs = int(connection.scalar(sa.text("select count(*) from seed_runs")) or 0)
+    before = table_counts(engine, SEEDED_TABLES)
+    result = cli("downgrade", target)
+    assert result.returncode == 1
+    assert (
+        f"FAILED: refusing to undo {SEED_HEAD}: seed_ledger lists rows of {table}, which "
+        f"{SEED_HEAD} does not write (it writes inventory_movements)"
+    ) in result.stderr
+    assert versions(engine) == {SEED_HEAD}
+    assert table_counts(engine, SEEDED_TABLES) == before
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("select count(*) from seed_runs")) == runs + 1
+        assert connection.scalar(sa.text("select count(*) from seed_environment")) == 1

@@ -47,7 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    seeding.downgrade(revision)
+    seeding.downgrade(revision, staff)
 '''
 
 
@@ -151,7 +151,10 @@ def test_alembic_revision_makes_a_working_seed_revision(
     text = path.read_text()
     assert 'revision: str = "seed_0011"' in text
     assert f'down_revision: str | Sequence[str] | None = "{SEED_HEAD}"' in text
-    assert "seeding.upgrade(revision, seeder)" in text and "seeding.downgrade(revision)" in text
+    assert (
+        "seeding.upgrade(revision, seeder)" in text
+        and "seeding.downgrade(revision, seeder)" in text
+    )
 
     up = copy("upgrade", "seed@head")
     assert up.returncode == 0, up.stderr

@@ -22,4 +22,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    seeding.downgrade(revision)
+    seeding.downgrade(revision, seeder)
