@@ -9,6 +9,7 @@ this very database."""
 
 import getpass
 import socket
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -16,18 +17,66 @@ from seed_data.errors import ConfigurationError, Refusal
 from seed_data.settings import ENVIRONMENTS, Settings
 
 STAMP_TABLE = "seed_environment"
+# Where a stamp's environment came from. Only a stated one lets `mask` run: a default is
+# a guess, and a stamp from before sources were recorded (None) says nothing.
+STATED_SOURCES = ("SEED_ENV", "RAILWAY_ENVIRONMENT_NAME", "stamp-environment")
+SOURCES = (*STATED_SOURCES, "default")
+
+_CREATE_STAMP_TABLE = f"""
+    create table if not exists {STAMP_TABLE} (
+        id smallint primary key constraint ck_seed_environment_single_row check (id = 1),
+        environment varchar(20) not null constraint ck_seed_environment_environment
+            check (environment in ({", ".join(f"'{name}'" for name in ENVIRONMENTS)})),
+        stamped_at timestamptz not null,
+        stamped_by varchar(255) not null,
+        source varchar(40)
+    )
+"""
 
 
 class ProductionRefused(Refusal):
     """Seeding a production database without both keys."""
 
 
-def stamped_environment(connection: sa.Connection) -> str | None:
-    exists = connection.scalar(sa.text(f"select to_regclass('{STAMP_TABLE}') is not null"))
-    if not exists:
+@dataclass(frozen=True)
+class Stamp:
+    environment: str
+    source: str | None  # one of SOURCES; None: stamped before sources were recorded
+
+    @property
+    def stated(self) -> bool:
+        return self.source in STATED_SOURCES
+
+
+def _has_stamp_table(connection: sa.Connection) -> bool:
+    return bool(connection.scalar(sa.text(f"select to_regclass('{STAMP_TABLE}') is not null")))
+
+
+def _has_source(connection: sa.Connection) -> bool:
+    return bool(
+        connection.scalar(
+            sa.text(
+                "select count(*) from pg_attribute where attrelid = to_regclass(:table) "
+                "and attname = 'source' and not attisdropped"
+            ),
+            {"table": STAMP_TABLE},
+        )
+    )
+
+
+def read_stamp(connection: sa.Connection) -> Stamp | None:
+    if not _has_stamp_table(connection):
         return None
-    value = connection.scalar(sa.text(f"select environment from {STAMP_TABLE} where id = 1"))
-    return str(value) if value is not None else None
+    source = "source" if _has_source(connection) else "null"
+    row = connection.execute(
+        sa.text(f"select environment, {source} from {STAMP_TABLE} where id = 1")
+    ).first()
+    return None if row is None else Stamp(str(row[0]), None if row[1] is None else str(row[1]))
+
+
+def stamped_environment(connection: sa.Connection) -> str | None:
+    found = read_stamp(connection)
+    return found.environment if found is not None else None
 
 
 def stricter(first: str, second: str | None) -> str:
@@ -44,20 +93,31 @@ def who() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-def stamp(connection: sa.Connection, environment: str) -> None:
-    """Record (or deliberately change) the database's environment."""
+def ensure_stamp_table(connection: sa.Connection) -> None:
+    """For a database the schema branch did not build (TERP's own production, made by the
+    app): the one table the stamp needs, as the schema branch makes it."""
+    connection.execute(sa.text(_CREATE_STAMP_TABLE))
+
+
+def stamp(connection: sa.Connection, environment: str, source: str) -> None:
+    """Record (or deliberately change) the database's environment, and where it came
+    from (`source`, one of SOURCES). A stamp table made before sources were recorded gets
+    the column here: the table is the seeding system's bookkeeping, like seed_runs."""
     if environment not in ENVIRONMENTS:
         raise ConfigurationError(
             f"{environment!r} is not an environment: use one of {', '.join(ENVIRONMENTS)}"
         )
     connection.execute(
+        sa.text(f"alter table {STAMP_TABLE} add column if not exists source varchar(40)")
+    )
+    connection.execute(
         sa.text(
-            f"insert into {STAMP_TABLE} (id, environment, stamped_at, stamped_by) "
-            "values (1, :environment, now(), :by) on conflict (id) do update "
+            f"insert into {STAMP_TABLE} (id, environment, stamped_at, stamped_by, source) "
+            "values (1, :environment, now(), :by, :source) on conflict (id) do update "
             "set environment = excluded.environment, stamped_at = excluded.stamped_at, "
-            "stamped_by = excluded.stamped_by"
+            "stamped_by = excluded.stamped_by, source = excluded.source"
         ),
-        {"environment": environment, "by": who()},
+        {"environment": environment, "by": who(), "source": source},
     )
 
 

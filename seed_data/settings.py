@@ -57,6 +57,8 @@ class Settings:
     profile_given: bool = False
     random_seed_given: bool = False
     railway_environment: str | None = None  # RAILWAY_ENVIRONMENT_NAME as Railway set it
+    # SEED_CONFIRM: the name of the database a destructive command may change
+    confirm_database: str | None = None
 
     def known_environment(self) -> str:
         """The environment, for work that depends on it (seeding, masking)."""
@@ -253,6 +255,7 @@ def resolve_settings(
         profile_given=profile_name is not None,
         random_seed_given=seed_raw is not None,
         railway_environment=railway,
+        confirm_database=_given(env.get("SEED_CONFIRM")),
     )
 
 

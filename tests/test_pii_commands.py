@@ -20,7 +20,7 @@ from seed_data.pii.masking import Masker, MaskingKey, Strategy
 from seed_data.pii.registry import BY_NAME, REGISTRY, Kind
 from seed_data.pii.shapes import findings, reserved_domain
 from seed_data.profiles import PROFILES
-from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, InProcess, render, seed_data_command
+from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, Cli, InProcess, render, seed_data_command
 
 KEY = "a-test-masking-key-that-is-long-enough-0123456789"
 KEYED = {"SEED_MASKING_KEY": KEY}
@@ -94,6 +94,9 @@ class Pii:
         for name, value in (env or {}).items():
             self.monkeypatch.setenv(name, value)
         self.capsys.readouterr()
+        confirmed = "--confirm-database" in argv or "SEED_CONFIRM" in (env or {})
+        if argv[:1] == ("mask",) and not confirmed:  # the tests below confirm as users must
+            argv = (*argv, "--confirm-database", str(self.database_url.database))
         code = cli.main(list(argv))
         out, err = self.capsys.readouterr()
         return Result(code, out, err)
@@ -108,7 +111,10 @@ def pii(
 
 @pytest.fixture
 def seeded(alembic: InProcess, engine: sa.Engine) -> sa.Engine:
+    """Seeded, and stamped development on purpose (a defaulted stamp does not let mask run)."""
     alembic.upgrade("seed@head")
+    with engine.begin() as connection:
+        stamp(connection, "development", "stamp-environment")
     return engine
 
 
@@ -311,7 +317,7 @@ def test_mask_refuses_production_and_changes_nothing(
     plant(seeded)
     if how == "stamp":
         with seeded.begin() as connection:
-            stamp(connection, "production")
+            stamp(connection, "production", "stamp-environment")
     before = snapshot(seeded)
     result = pii("mask", env={**KEYED, "SEED_ALLOW_PRODUCTION": str(seeded.url.database), **env})
     assert result.code == 2
@@ -329,7 +335,7 @@ def test_mask_refuses_staging_without_a_key(seeded: sa.Engine, pii: Pii) -> None
     assert "SEED_MASKING_KEY is not set: masking a staging database needs a key" in result.err
     assert snapshot(seeded) == before
     with seeded.begin() as connection:  # the stamp counts too
-        stamp(connection, "staging")
+        stamp(connection, "staging", "stamp-environment")
     assert pii("mask").code == 2
 
 
@@ -395,6 +401,7 @@ def test_100k_distinct_emails_into_a_unique_column(
 ) -> None:
     alembic.upgrade("schema@head")
     with engine.begin() as connection:
+        stamp(connection, "development", "stamp-environment")
         connection.execute(
             sa.text(
                 "insert into users (open_id, email) select 'idp|' || g, "
@@ -477,6 +484,7 @@ def test_mask_refuses_what_it_cannot_mask(alembic: InProcess, engine: sa.Engine,
     assert empty.code == 2 and "holds none of TERP's tables" in empty.err
     alembic.upgrade("schema@head")
     with engine.begin() as connection:
+        stamp(connection, "development", "stamp-environment")
         connection.execute(sa.text("alter table lots drop constraint pk_lots"))
     assert "lots in batches: it has no single-column primary key" in pii("mask").err
     with engine.begin() as connection:
@@ -496,7 +504,16 @@ def test_the_command_line(seeded: sa.Engine, database_url: URL) -> None:
 
     scan = run("scan", "--database-url", render(database_url))
     assert scan.returncode == 1 and "clients.email: 1 suspicious value(s) (e-mail)" in scan.stdout
-    masked = run("mask", "--database-url", render(database_url))
+    unconfirmed = run("mask", "--database-url", render(database_url))
+    assert unconfirmed.returncode == 2
+    assert f"repeat with --confirm-database {database_url.database}" in unconfirmed.stderr
+    masked = run(
+        "mask",
+        "--database-url",
+        render(database_url),
+        "--confirm-database",
+        str(database_url.database),
+    )
     assert masked.returncode == 0, masked.stdout + masked.stderr
     assert "random key" in masked.stdout
     for output in (scan, masked):
@@ -505,3 +522,69 @@ def test_the_command_line(seeded: sa.Engine, database_url: URL) -> None:
     inventory = run("pii-inventory")
     assert inventory.returncode == 0
     assert inventory.stdout == (PROJECT_ROOT / "docs" / "pii-inventory.md").read_text()
+
+
+@pytest.mark.parametrize("confirm", [None, "some_other_database"])
+def test_mask_needs_the_database_name_typed_out(
+    seeded: sa.Engine, pii: Pii, confirm: str | None
+) -> None:
+    plant(seeded)
+    before = snapshot(seeded)
+    argv = ("mask",) if confirm is None else ("mask", "--confirm-database", confirm)
+    result = pii(*argv, env={"SEED_CONFIRM": ""} if confirm is None else {})
+    assert result.code == 2 and len(result.failed_lines) == 1, result.err
+    given = "names another database" if confirm else "is missing"
+    assert f"cannot be undone, and the confirmation {given}: repeat with --confirm-database" in (
+        result.err
+    )
+    assert snapshot(seeded) == before
+    # SEED_CONFIRM is the same confirmation, for scripts
+    assert pii("mask", env={"SEED_CONFIRM": str(seeded.url.database)}).code == 0
+
+
+def test_mask_refuses_a_database_whose_environment_was_never_stated(
+    alembic: InProcess, engine: sa.Engine, pii: Pii
+) -> None:
+    """TERP's real production is built by the app: no alembic_version, no stamp. And a
+    stamp written from a default, or before sources were recorded, says nothing."""
+    alembic.upgrade("seed@head")  # stamped development, by default
+    with engine.begin() as connection:
+        assert connection.scalar(sa.text("select source from seed_environment")) == "default"
+    plant(engine)
+    defaulted = pii("mask")
+    assert defaulted.code == 2
+    assert "is stamped development only by default (no SEED_ENV was given)" in defaulted.err
+    assert "stamp-environment staging --confirm-database" in defaulted.err
+
+    with engine.begin() as connection:  # as the app builds it: no stamp, no alembic_version
+        connection.execute(sa.text("drop table seed_environment, alembic_version"))
+    before = snapshot(engine)
+    unstamped = pii("mask")
+    assert unstamped.code == 2 and "has no environment stamp" in unstamped.err
+    assert snapshot(engine) == before
+
+    database = str(engine.url.database)
+    stated = seed_data_command(
+        "stamp-environment",
+        "development",
+        "--confirm-database",
+        database,
+        env={"DATABASE_URL": render(engine.url)},
+    )
+    assert stated.returncode == 0, stated.stderr
+    assert stated.stdout.endswith("unstamped -> development\n")
+    assert pii("mask").code == 0
+
+    with engine.begin() as connection:  # a stamp from before sources were recorded
+        connection.execute(sa.text("alter table seed_environment drop column source"))
+    legacy = pii("mask")
+    assert legacy.code == 2 and "but nothing records who said so" in legacy.err
+
+
+def test_the_first_stamp_records_where_its_environment_came_from(
+    cli: Cli, engine: sa.Engine
+) -> None:
+    assert cli("upgrade", "schema@head", env={"SEED_ENV": "staging"}).returncode == 0
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("select environment, source from seed_environment")).one()
+    assert tuple(row) == ("staging", "SEED_ENV")

@@ -1,5 +1,6 @@
 """`python -m seed_data stamp-environment ENV`: deliberately change which environment a
-database says it is (table seed_environment)."""
+database says it is (table seed_environment). A stamp made here counts as stated, which
+`mask` requires."""
 
 import argparse
 from typing import Any
@@ -52,13 +53,8 @@ def _stamp(arguments: argparse.Namespace) -> int:
     with connect(create_engine(url)) as connection:
         database = str(connection.exec_driver_sql("select current_database()").scalar())
         require_terp_database(connection, url)
-        if not connection.exec_driver_sql(
-            f"select to_regclass('{environment.STAMP_TABLE}') is not null"
-        ).scalar():
-            raise SeedError(
-                f"database {database!r} has no seed_environment table: run "
-                "`alembic upgrade schema@head` first"
-            )
+        # a database the app built (not the schema branch) gets the stamp table here
+        environment.ensure_stamp_table(connection)
         before = environment.stamped_environment(connection)
         leaving_production = before == "production" != wanted
         if leaving_production and arguments.confirm_database != database:
@@ -66,7 +62,7 @@ def _stamp(arguments: argparse.Namespace) -> int:
                 f"database {database!r} is stamped production: to change that, repeat "
                 f"with --confirm-database {database}"
             )
-        environment.stamp(connection, wanted)
+        environment.stamp(connection, wanted, "stamp-environment")
         connection.commit()
     print(f"{NAME}: {redact_url(url)}: {before or 'unstamped'} -> {wanted}")
     return EXIT_OK

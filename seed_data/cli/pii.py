@@ -23,12 +23,17 @@ MASK_DESCRIPTION = """\
 Mask a copied database in place: rewrite every registered PII column
 (seed_data/pii/registry.py) with keyed fakes chosen by SEED_MASKING_KEY, consistently
 across tables, in batches, in one transaction, inside the seeding lock, then scan the
-result. Refuses a production database. Cannot be undone. Prints counts, never values.
+result. Needs the database's name typed out (--confirm-database, or SEED_CONFIRM), and
+refuses a database whose environment is production or was never stated (stamp it with
+stamp-environment first). Cannot be undone. Prints counts, never values.
 Exits 0 when the scan afterwards is clean, 1 when it still finds real-looking values in
 columns that are not registered, 2 when it refused or failed (nothing was changed).
 
-example (a restored production copy, re-stamped staging):
-  SEED_MASKING_KEY=... python -m seed_data mask --database-url postgresql://.../terp_copy
+example (a restored production copy):
+  python -m seed_data stamp-environment staging --confirm-database terp_copy \
+      --database-url postgresql://.../terp_copy
+  SEED_MASKING_KEY=... python -m seed_data mask --confirm-database terp_copy \
+      --database-url postgresql://.../terp_copy
 """
 
 SCAN_DESCRIPTION = """\
@@ -91,7 +96,14 @@ def run_mask(arguments: argparse.Namespace) -> int:
         try:
             with connect(engine) as connection, seeding_lock(connection, settings.lock_timeout):
                 require_terp_database(connection, url)
-                report = mask.mask_database(connection, settings, env, arguments.batch_size, echo)
+                report = mask.mask_database(
+                    connection,
+                    settings,
+                    env,
+                    arguments.batch_size,
+                    echo,
+                    confirmed=arguments.confirm_database,
+                )
                 for line in mask.summary(report):
                     echo(line)
                 after = scanner.scan(connection)
@@ -123,6 +135,11 @@ def register(subcommands: "argparse._SubParsersAction[Any]") -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_database_url(masking)
+    masking.add_argument(
+        "--confirm-database",
+        metavar="NAME",
+        help="the database's name, typed out: mask refuses without it (or SEED_CONFIRM=NAME)",
+    )
     masking.add_argument(
         "--batch-size",
         type=_positive,

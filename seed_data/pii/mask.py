@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from psycopg import sql
 
 from seed_data import audit, output
-from seed_data.environment import stamped_environment, stricter, who
+from seed_data.environment import Stamp, read_stamp, stricter, who
 from seed_data.errors import Refusal
 from seed_data.pii.masking import (
     KEY_VARIABLE,
@@ -210,6 +210,39 @@ def mask_table(
     return result
 
 
+class MaskingNotConfirmed(Refusal):
+    """mask without the database's name typed out, or on a database whose environment was
+    never stated."""
+
+
+def _require_confirmation(confirmed: str | None, database: str) -> None:
+    if confirmed == database:
+        return
+    given = "names another database" if confirmed else "is missing"
+    raise MaskingNotConfirmed(
+        f"mask rewrites the personal data of database {database!r} in place and cannot be "
+        f"undone, and the confirmation {given}: repeat with --confirm-database {database} "
+        f"(or SEED_CONFIRM={database}). Nothing was changed."
+    )
+
+
+def _require_stated_environment(found: Stamp | None, database: str) -> None:
+    if found is not None and found.stated:
+        return
+    if found is None:
+        why = "has no environment stamp (table seed_environment)"
+    elif found.source == "default":
+        why = f"is stamped {found.environment} only by default (no SEED_ENV was given)"
+    else:
+        why = f"is stamped {found.environment}, but nothing records who said so"
+    raise MaskingNotConfirmed(
+        f"refusing to mask database {database!r}: it {why}, and masking needs the "
+        "environment stated: a production database must never be taken for a copy. If it "
+        f"is a copy, say so: python -m seed_data stamp-environment staging "
+        f"--confirm-database {database}. Nothing was changed."
+    )
+
+
 def _refuse_production(settings: Settings, stamped: str | None, database: str) -> None:
     if stricter(settings.known_environment(), stamped) != "production":
         return
@@ -241,14 +274,19 @@ def mask_database(
     env: Mapping[str, str],
     batch_size: int,
     echo: Callable[[str], None],
+    *,
+    confirmed: str | None,
 ) -> MaskReport:
-    """Gate, key, plan, then mask every table in one transaction. The caller holds the
-    seeding lock."""
+    """Confirmation, gate, key, plan, then mask every table in one transaction. The caller
+    holds the seeding lock. `confirmed`: --confirm-database, else SEED_CONFIRM."""
     started = time.perf_counter()
     database = str(connection.scalar(sa.text("select current_database()")))
-    stamped = stamped_environment(connection)
+    found = read_stamp(connection)
+    stamped = found.environment if found is not None else None
     connection.commit()
+    _require_confirmation(confirmed or settings.confirm_database, database)
     _refuse_production(settings, stamped, database)
+    _require_stated_environment(found, database)
     environment = stricter(settings.known_environment(), stamped)
     strategy = strategy_for(environment)
     key = resolve_key(env, environment)

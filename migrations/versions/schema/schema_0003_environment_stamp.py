@@ -40,9 +40,10 @@ def upgrade() -> None:
     )
     # A Railway environment this tool does not know (pr-123) without SEED_ENV stays
     # unstamped: seeding it needs SEED_ENV, and a deliberate stamp-environment can name it.
-    stated = seeding.current_run().settings.environment
-    if stated is not None:
-        environment.stamp(op.get_bind(), stated)
+    settings = seeding.current_run().settings
+    if settings.environment is not None:
+        # the source says whether the environment was stated or defaulted (mask asks)
+        environment.stamp(op.get_bind(), settings.environment, settings.environment_source)
 
 
 def downgrade() -> None:
