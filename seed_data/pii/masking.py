@@ -10,20 +10,25 @@ SEED_MASKING_KEY, the kind and the normalised value.
 - E-mail addresses and external ids carry 50 and 122 HMAC bits of their own, so distinct
   values stay distinct in practice (unique columns stay unique); the other kinds draw from
   small pools and may collide (no registered column of those kinds is unique).
-- Shapes survive: an e-mail stays an e-mail, a phone keeps its digit count and its
-  punctuation, NULL stays NULL, blank stays blank.
+- A column of a kind holds only that kind afterwards: a phone column only a phone number
+  (a phone written alone keeps its punctuation), an e-mail column only an e-mail address,
+  whatever else was typed into it. NULL stays NULL, blank stays blank.
 
 Two strategies (SPEC's environments): `full` for development and test replaces every
 part; `pattern` for staging keeps what statistics need: each real e-mail domain maps to
-one stable reserved domain (so the domain distribution survives), phone numbers keep
-their real area code, and names and free text keep about their length. Production is
+one stable reserved domain (so the domain distribution survives, docs/compliance.md says
+why that is the one pattern kept whole), and names and free text keep about their length
+(names within 2 letters, never by rule the same). Phone numbers keep nothing real. Production is
 never masked: it has real data by right and is refused by the command."""
 
 import base64
 import hmac
+import math
+import re
 import secrets
 import unicodedata
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -57,6 +62,9 @@ KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_ur
 EMAIL_SUFFIX_CHARS = 10  # base32: 50 bits
 EXTERNAL_ID_PREFIX = "masked-"
 _DIGITS = "0123456789"
+# A phone number written alone: digits in phone punctuation, bounded (a linear match).
+_PHONE_AS_WRITTEN = re.compile(r"\+?[0-9][0-9 ().\-/\u2013]{5,23}[0-9]")
+MIN_KEY_BITS = 128
 
 T = TypeVar("T")
 _hmac_sha256 = hmac.digest
@@ -64,7 +72,7 @@ _hmac_sha256 = hmac.digest
 
 class Strategy(StrEnum):
     FULL = "full"  # development, test: every part replaced
-    PATTERN = "pattern-preserving"  # staging: domain and area-code distribution, lengths
+    PATTERN = "pattern-preserving"  # staging: e-mail domain distribution, rough lengths
 
 
 class MaskingKeyMissing(Refusal):
@@ -123,6 +131,13 @@ def resolve_key(env: Mapping[str, str], environment: str) -> MaskingKey:
                 f"{KEY_VARIABLE} is shorter than {MIN_KEY_LENGTH} characters, too weak to keep "
                 f"the masking secret: {KEY_HINT}"
             )
+        bits = key_strength_bits(raw)
+        if bits < MIN_KEY_BITS:
+            raise ConfigurationError(
+                f"{KEY_VARIABLE} has about {bits:.0f} bits of randomness (characters repeat, "
+                f"or too few different ones), and masking needs at least {MIN_KEY_BITS}: "
+                f"{KEY_HINT}"
+            )
         return MaskingKey(raw.encode(), KEY_VARIABLE)
     if environment in ("staging", "production"):
         raise MaskingKeyMissing(
@@ -130,6 +145,16 @@ def resolve_key(env: Mapping[str, str], environment: str) -> MaskingKey:
             f"in the secret store (never in the database or the repository); {KEY_HINT}"
         )
     return MaskingKey.random()
+
+
+def key_strength_bits(raw: str) -> float:
+    """An upper bound on a key's randomness: its length times the entropy of its own
+    character frequencies. 32 times the same letter is 0; a 43-character token_urlsafe
+    is about 220. A key below the bound is surely weak; above it, it may still be (a
+    sentence), which is why the hint says how to make one."""
+    counts = Counter(raw)
+    per_char = -sum(n / len(raw) * math.log2(n / len(raw)) for n in counts.values())
+    return per_char * len(raw)
 
 
 def normalise(kind: Kind, value: str) -> str:
@@ -214,9 +239,14 @@ def _similar(buckets: dict[int, tuple[str, ...]], length: int) -> tuple[str, ...
     return buckets[nearest]
 
 
+NAME_LENGTH_JITTER = 2  # a masked name is within 2 letters of the real one, never exact by rule
+
+
 DESCRIPTIONS: dict[tuple[Kind, Strategy], str] = {
     (Kind.PERSON_NAME, Strategy.FULL): "Faker first + last name",
-    (Kind.PERSON_NAME, Strategy.PATTERN): "Faker first + last name of about the same lengths",
+    (Kind.PERSON_NAME, Strategy.PATTERN): (
+        "Faker first + last name, each within 2 letters of the real one's length"
+    ),
     (Kind.COMPANY_NAME, Strategy.FULL): '"<word> <suffix>" from the business word lists',
     (Kind.COMPANY_NAME, Strategy.PATTERN): (
         '"<word> <suffix> [of <city>]", "of <city>" when the real name is longer'
@@ -229,10 +259,12 @@ DESCRIPTIONS: dict[tuple[Kind, Strategy], str] = {
         "reserved domain per real domain"
     ),
     (Kind.PHONE, Strategy.FULL): (
-        "California area code + 555-01xx, the original punctuation and digit count kept"
+        "California area code + 555-01xx, nothing else; a value written as a phone number "
+        "alone keeps its punctuation"
     ),
     (Kind.PHONE, Strategy.PATTERN): (
-        "real area code + 555-01xx, the original punctuation and digit count kept"
+        "California area code + 555-01xx, nothing else; a value written as a phone number "
+        "alone keeps its punctuation"
     ),
     (Kind.STREET_ADDRESS, Strategy.FULL): (
         "<number> <street> <suffix>, <California city>, CA <ZIP> from the datasets"
@@ -289,10 +321,14 @@ class Masker:
         tokens = normalised.split()
         if not tokens:  # full strategy: any first and last name
             return f"{draws.pick(FIRST_NAMES)} {draws.pick(LAST_NAMES)}"
-        first = draws.pick(_similar(_FIRST_BY_LENGTH, len(tokens[0])))
+
+        def about(length: int) -> int:
+            return length + draws.below(2 * NAME_LENGTH_JITTER + 1) - NAME_LENGTH_JITTER
+
+        first = draws.pick(_similar(_FIRST_BY_LENGTH, about(len(tokens[0]))))
         if len(tokens) == 1:
             return first
-        return f"{first} {draws.pick(_similar(_LAST_BY_LENGTH, len(tokens[-1])))}"
+        return f"{first} {draws.pick(_similar(_LAST_BY_LENGTH, about(len(tokens[-1]))))}"
 
     def _text(self, draws: Draws, length: int) -> str:
         parts = [draws.pick(NOTES)]
@@ -323,24 +359,22 @@ class Masker:
         return address
 
     def _phone(self, draws: Draws, value: str) -> str:
-        """New digits in the old digits' places: punctuation and digit count stay."""
-        old = "".join(char for char in value if char in _DIGITS)
-        lead = old[:1] if len(old) >= 11 and old[0] == "1" else ""
-        count = len(old) - len(lead)
+        """Only a phone number comes out. A value written as a phone number alone (7, 10
+        or 1 + 10 digits in phone punctuation) keeps its punctuation, new digits in the old
+        places; anything else (a name beside the number, an extension, an e-mail, words)
+        is replaced whole. The area code is never the real one."""
+        area = draws.pick(CALIFORNIA_AREA_CODES)
         line = f"01{draws.below(100):02d}"
-        if count >= 10:
-            if self.strategy is Strategy.PATTERN:
-                area = old[len(lead) : len(lead) + 3]
-            else:
-                area = draws.pick(CALIFORNIA_AREA_CODES)
-            core = area + FICTIONAL_EXCHANGE + line
-        elif count >= 7:
-            core = FICTIONAL_EXCHANGE + line
-        else:
-            core = ""
-        rest = "".join(_DIGITS[draws.below(10)] for _ in range(count - len(core)))
-        new = iter([*lead, *core, *rest])
-        return "".join(next(new) if char in _DIGITS else char for char in value)
+        stripped = value.strip()
+        old = "".join(char for char in stripped if char in _DIGITS)
+        if _PHONE_AS_WRITTEN.fullmatch(stripped) and len(old) in (7, 10, 11):
+            lead = "1" if len(old) == 11 else ""
+            if len(old) == 11 and old[0] != "1":
+                return f"({area}) {FICTIONAL_EXCHANGE}-{line}"
+            core = FICTIONAL_EXCHANGE + line if len(old) == 7 else area + FICTIONAL_EXCHANGE + line
+            new = iter(lead + core)
+            return "".join(next(new) if char in _DIGITS else char for char in stripped)
+        return f"({area}) {FICTIONAL_EXCHANGE}-{line}"
 
 
 def _fit(value: str, max_length: int | None) -> str:
