@@ -173,9 +173,10 @@ def migrate(settings: Settings) -> None:
     run = config.attributes[ATTRIBUTE] = SeedRun(settings)
     connection = open_connection(settings)
     try:
+        # recorded outermost: a run that never got the lock is audited too
         with (
-            seeding_lock(connection, settings.lock_timeout),
             audit.recorded(connection, run, destination()),
+            seeding_lock(connection, settings.lock_timeout),
         ):
             run_migrations(connection, run)
     finally:
@@ -202,7 +203,13 @@ def run_migrations_online() -> None:
             output.configure("text", quiet)
         write_revision()
         return
-    settings = resolve_settings(context.get_x_argument(as_dictionary=True), load_environment())
+    env = load_environment()
+    try:
+        settings = resolve_settings(context.get_x_argument(as_dictionary=True), env)
+    except SeedError as refusal:
+        if kind is CommandKind.MIGRATE:
+            audit.record_unusable_settings(env, refusal, "alembic")
+        raise
     if logging_from_ini:
         output.configure(settings.log_format, quiet)
     if kind is CommandKind.INSPECT:

@@ -1,23 +1,33 @@
-"""The audit trail: one structured log line per revision and per run, and a `seed_runs`
-row per run that migrated (or tried to). The row is written on a separate autocommit
-connection, so a failed run is recorded even though its revision rolled back."""
+"""The audit trail: a `seed_runs` row for every command that changes a database (a
+migrating Alembic run, `mask`), whatever its outcome (success, refused, failed,
+interrupted), and the same record as a structured log event (`seed_run`, `seed_mask`).
+
+The row is written on a separate autocommit connection, so a failed run is recorded even
+though its revision rolled back. Who ran it is recorded twice: the operating-system user
+and host the command says it ran as (anyone can set LOGNAME), and what the server itself
+knows of the session that wrote the row: `current_user`, `inet_client_addr()` and its
+`application_name`. When the database cannot be written (it is unreachable, or the
+refusal came before a connection), the log event is the only record, and a warning says
+so."""
 
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from seed_data.database import connect, create_engine, parse_database_url
 from seed_data.environment import who
-from seed_data.errors import Refusal, SeedError
+from seed_data.errors import ConfigurationError, Refusal, SeedError
 from seed_data.interrupts import Interrupted
 from seed_data.output import log_event
+from seed_data.redaction import redact
 from seed_data.run import SeedRun
 
 log = logging.getLogger(__name__)
@@ -45,19 +55,105 @@ _CREATE = sa.text(
     )
     """
 )
+# Added after the table's first release: a table made earlier gets them here.
+_SESSION_COLUMNS = sa.text(
+    """
+    alter table seed_runs
+        add column if not exists database_user varchar(255),
+        add column if not exists client_address inet,
+        add column if not exists application_name varchar(255)
+    """
+)
 _INSERT = sa.text(
     """
     insert into seed_runs (started_at, finished_at, who, pid, application, command,
         environment, database, direction, target, profile, random_seed, revisions,
-        duration_seconds, outcome, error)
+        duration_seconds, outcome, error, database_user, client_address, application_name)
     values (:started_at, :finished_at, :who, :pid, :application, :command, :environment,
         :database, :direction, :target, :profile, :random_seed, cast(:revisions as jsonb),
-        :duration_seconds, :outcome, :error)
+        :duration_seconds, :outcome, :error, current_user, inet_client_addr(),
+        current_setting('application_name'))
     """
 )
 
 
+def entry(
+    *,
+    application: str,
+    started_at: datetime,
+    seconds: float,
+    environment: str,
+    database: str,
+    direction: str,
+    outcome: str,
+    error: str | None,
+    target: str | None = None,
+    profile: str = "-",
+    random_seed: int = 0,
+    revisions: list[dict[str, Any]] | None = None,
+    command: str | None = None,
+) -> dict[str, Any]:
+    """One audit record, as every command writes it. `command`: what ran, by default this
+    process's arguments (secrets hidden)."""
+    return {
+        "started_at": started_at,
+        "finished_at": started_at + timedelta(seconds=seconds),
+        "who": who(),
+        "pid": os.getpid(),
+        "application": application,
+        "command": redact(" ".join(sys.argv[1:]) if command is None else command)[:1000],
+        "environment": environment,
+        "database": database,
+        "direction": direction,
+        "target": target,
+        "profile": profile,
+        "random_seed": random_seed,
+        "revisions": revisions or [],
+        "duration_seconds": round(seconds, 3),
+        "outcome": outcome,
+        "error": None if error is None else redact(error),
+    }
+
+
+def outcome_of(failure: BaseException | None) -> tuple[str, str | None]:
+    """(outcome, error) for how a command ended."""
+    if failure is None:
+        return "success", None
+    if isinstance(failure, KeyboardInterrupt):
+        name = failure.name if isinstance(failure, Interrupted) else "SIGINT"
+        return "interrupted", f"interrupted by {name}"
+    if isinstance(failure, Refusal | ConfigurationError):
+        return "refused", str(failure)
+    if isinstance(failure, SeedError):
+        return "failed", str(failure)
+    first_line = (str(failure).splitlines() or [""])[0]
+    return "failed", f"{type(failure).__name__}: {first_line}"
+
+
+def record(engine: sa.Engine, event: str, row: Mapping[str, Any], dry_run: bool = False) -> None:
+    """Log the record as an event, and write it to seed_runs unless this is a dry run.
+    A database that cannot be written is said, not raised: the command's own outcome
+    matters more than its record."""
+    log_event(event, f"{event} {row['outcome']}", dry_run=dry_run, **row)
+    if dry_run:
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as audit:
+            audit.execute(_CREATE)
+            audit.execute(_SESSION_COLUMNS)
+            audit.execute(_INSERT, {**row, "revisions": json.dumps(row["revisions"])})
+    except (sa.exc.DBAPIError, SeedError) as failure:
+        log.warning(
+            "the audit row in seed_runs could not be written (%s); the %s event is the only "
+            "record of this run",
+            type(getattr(failure, "orig", None) or failure).__name__,
+            event,
+        )
+
+
 def _direction(run: SeedRun) -> str:
+    if not run.planned:
+        return "unknown"  # stopped before the plan was read (the lock, a setting)
     kinds = {step.is_upgrade for step in run.steps}
     if not kinds:
         return "none"
@@ -68,68 +164,67 @@ def _direction(run: SeedRun) -> str:
     return "upgrade" if kinds == {True} else "downgrade"
 
 
-def _record(connection: sa.Connection, entry: dict[str, Any]) -> None:
-    engine = connection.engine
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as audit:
-        audit.execute(_CREATE)
-        audit.execute(_INSERT, {**entry, "revisions": json.dumps(entry["revisions"])})
-
-
-def record(connection: sa.Connection, entry: dict[str, Any]) -> None:
-    """Write one seed_runs row for a command other than an Alembic run (e.g. masking)."""
-    _record(connection, entry)
-
-
 @contextmanager
 def recorded(connection: sa.Connection, run: SeedRun, target: str | None) -> Iterator[None]:
-    """Record the run, whatever its outcome. Dry runs only log: nothing may stay."""
+    """Record a migrating run, whatever its outcome, waiting for the lock included."""
     started_at = datetime.now(UTC) - timedelta(seconds=time.perf_counter() - run.started)
-    outcome, error = "success", None
+    if run.database == "?":
+        run.database = str(connection.scalar(sa.text("select current_database()")))
+        connection.commit()
+    failure: BaseException | None = None
     try:
         yield
-    except KeyboardInterrupt as stop:
-        name = stop.name if isinstance(stop, Interrupted) else "SIGINT"
-        outcome, error = "interrupted", f"interrupted by {name}"
-        raise
-    except Refusal as refusal:
-        outcome, error = "refused", str(refusal)
-        raise
-    except SeedError as failure:
-        outcome, error = "failed", str(failure)
-        raise
-    except Exception as failure:
-        first_line = (str(failure).splitlines() or [""])[0]
-        outcome, error = "failed", f"{type(failure).__name__}: {first_line}"
+    except BaseException as error:
+        failure = error
         raise
     finally:
-        if run.planned:
-            settings = run.settings
-            seconds = run.finish()
-            entry = {
-                "started_at": started_at,
-                "finished_at": started_at + timedelta(seconds=seconds),
-                "who": who(),
-                "pid": os.getpid(),
-                "application": "alembic",
-                "command": " ".join(sys.argv[1:])[:1000],
-                "environment": run.environment or settings.environment or "unknown",
-                "database": run.database,
-                "direction": _direction(run),
-                "target": target,
-                "profile": settings.profile.name,
-                "random_seed": settings.random_seed,
-                "revisions": [report.as_dict() for report in run.revisions],
-                "duration_seconds": round(seconds, 3),
-                "outcome": outcome,
-                "error": error,
-            }
-            log_event("seed_run", f"seed run {outcome}", dry_run=settings.dry_run, **entry)
-            if not settings.dry_run:
-                try:
-                    _record(connection, entry)
-                except sa.exc.DBAPIError as failure:
-                    # the run's own outcome matters more than its record: say so, go on
-                    log.warning(
-                        "the audit row in seed_runs could not be written (%s)",
-                        type(getattr(failure, "orig", None) or failure).__name__,
-                    )
+        outcome, error_text = outcome_of(failure)
+        settings = run.settings
+        row = entry(
+            application="alembic",
+            started_at=started_at,
+            seconds=run.finish(),
+            environment=run.environment or settings.environment or "unknown",
+            database=run.database,
+            direction=_direction(run),
+            outcome=outcome,
+            error=error_text,
+            target=target,
+            profile=settings.profile.name,
+            random_seed=settings.random_seed,
+            revisions=[report.as_dict() for report in run.revisions],
+        )
+        record(connection.engine, "seed_run", row, dry_run=settings.dry_run)
+
+
+def record_unusable_settings(env: Mapping[str, str], error: SeedError, application: str) -> None:
+    """A migrating command refused for a setting (a bad SEED_ENV, say) is recorded too,
+    in the database DATABASE_URL names if it names a usable one; otherwise the FAILED
+    line the command prints is the only record."""
+    raw = (env.get("DATABASE_URL") or "").strip()
+    try:
+        url = parse_database_url(raw) if raw else None
+    except SeedError:
+        url = None
+    if url is None:
+        return
+    engine = create_engine(url)
+    try:
+        with connect(engine) as connection:
+            database = str(connection.scalar(sa.text("select current_database()")))
+        outcome, error_text = outcome_of(error)
+        row = entry(
+            application=application,
+            started_at=datetime.now(UTC),
+            seconds=0.0,
+            environment="unknown",
+            database=database,
+            direction="unknown",
+            outcome=outcome,
+            error=error_text,
+        )
+        record(engine, "seed_run", row)
+    except SeedError:  # the database is not reachable either: the FAILED line says why
+        return
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import DowngradeRefused, SeedError
+from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from tests.conftest import Cli, InProcess, table_counts
 from tests.test_roundtrip import SEED_HEAD
 
@@ -96,3 +97,47 @@ def test_dry_runs_leave_no_audit_row(alembic: InProcess, engine: sa.Engine) -> N
     alembic.upgrade("seed@head", dry_run="true")
     with engine.connect() as connection:
         assert connection.scalar(sa.text("select to_regclass('seed_runs')")) is None
+
+
+def last_run(engine: sa.Engine) -> sa.Row[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.text(
+                "select direction, outcome, error, who, database_user, client_address, "
+                "application_name from seed_runs order by id desc limit 1"
+            )
+        ).one()
+
+
+def test_a_lock_timeout_and_a_bad_setting_are_recorded(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("upgrade", "schema@head").returncode == 0
+    with engine.connect() as holder:
+        holder.execute(
+            sa.text("select pg_advisory_lock(:n, :i)"), {"n": LOCK_NAMESPACE, "i": LOCK_ID}
+        )
+        holder.commit()
+        timed_out = cli("upgrade", "seed@head", env={"SEED_LOCK_TIMEOUT": "0"})
+    assert timed_out.returncode == 1
+    run = last_run(engine)
+    assert (run.direction, run.outcome) == ("unknown", "failed")
+    assert "another run holds the seeding lock" in str(run.error)
+
+    bad = cli("upgrade", "seed@head", env={"SEED_ENV": "prod"})
+    assert bad.returncode == 1
+    run = last_run(engine)
+    assert (run.outcome, run.error) == (
+        "refused",
+        "SEED_ENV='prod' is not an environment: use one of development, test, staging, production",
+    )
+
+
+def test_the_server_side_of_who_is_recorded(cli: Cli, engine: sa.Engine) -> None:
+    """LOGNAME is whatever the caller sets; the database role and the session are not."""
+    assert (
+        cli("upgrade", "schema@head", env={"LOGNAME": "someone-else", "USER": "x"}).returncode == 0
+    )
+    run = last_run(engine)
+    assert run.database_user == engine.url.username
+    assert run.application_name == "terp-seed"
+    if engine.url.host:  # TCP: the server saw an address; a socket has none
+        assert run.client_address is not None

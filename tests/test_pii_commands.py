@@ -125,9 +125,14 @@ def plant(engine: sa.Engine, statements: str = PLANTS) -> None:
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows but the audit trail's (every mask run, refused ones too, adds a
+    seed_runs row; `last_mask_run` checks those)."""
     with engine.connect() as connection:
         tables = connection.scalars(
-            sa.text("select tablename from pg_tables where schemaname = 'public' order by 1")
+            sa.text(
+                "select tablename from pg_tables where schemaname = 'public' "
+                "and tablename <> 'seed_runs' order by 1"
+            )
         ).all()
         return {
             table: [
@@ -442,10 +447,7 @@ def test_mask_is_all_or_nothing(seeded: sa.Engine, pii: Pii) -> None:
     assert "CheckViolation" in result.err and "ck_real_domains" in result.err
     assert "Nothing was masked" in result.err
     assert_quiet(result)
-    after = snapshot(seeded)
-    assert after.pop("seed_runs", None) is not None  # the failure is audited
-    before.pop("seed_runs", None)
-    assert after == before
+    assert snapshot(seeded) == before
     with seeded.connect() as connection:
         assert (
             connection.scalar(sa.text("select outcome from seed_runs where command = 'mask'"))
@@ -592,3 +594,47 @@ def test_the_first_stamp_records_where_its_environment_came_from(
     with engine.connect() as connection:
         row = connection.execute(sa.text("select environment, source from seed_environment")).one()
     assert tuple(row) == ("staging", "SEED_ENV")
+
+
+def last_mask_run(engine: sa.Engine) -> sa.Row[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.text(
+                "select outcome, error, who, database_user, client_address, application_name "
+                "from seed_runs where direction = 'mask' order by id desc limit 1"
+            )
+        ).one()
+
+
+@pytest.mark.parametrize(
+    ("env", "argv", "expected"),
+    [
+        ({"SEED_ENV": "production"}, (), "SEED_ENV says production"),
+        ({"SEED_ENV": "staging"}, (), "SEED_MASKING_KEY is not set"),
+        ({"SEED_MASKING_KEY": "a" * 40}, (), "bits of randomness"),
+        ({}, ("--confirm-database", "elsewhere"), "the confirmation names another database"),
+    ],
+)
+def test_every_mask_refusal_is_recorded(
+    seeded: sa.Engine, pii: Pii, env: dict[str, str], argv: tuple[str, ...], expected: str
+) -> None:
+    result = pii("mask", *argv, env=env)
+    assert result.code == 2 and expected in result.err
+    run = last_mask_run(seeded)
+    assert run.outcome == "refused" and expected in str(run.error)
+    assert "a" * 40 not in str(run.error)
+    # what the server knows of the session, beside what the process says of itself
+    assert run.database_user == seeded.url.username and run.application_name == "terp-seed"
+    assert "@" in str(run.who)
+
+
+def test_a_mask_lock_timeout_is_recorded(seeded: sa.Engine, pii: Pii) -> None:
+    with seeded.connect() as holder:
+        holder.execute(
+            sa.text("select pg_advisory_lock(:n, :i)"), {"n": LOCK_NAMESPACE, "i": LOCK_ID}
+        )
+        holder.commit()
+        result = pii("mask", env={"SEED_LOCK_TIMEOUT": "0"})
+    assert result.code == 2 and "another run holds the seeding lock" in result.err
+    run = last_mask_run(seeded)
+    assert run.outcome == "failed" and "another run holds the seeding lock" in str(run.error)

@@ -15,7 +15,6 @@ from seed_data.cli.common import (
     target,
 )
 from seed_data.database import connect, create_engine
-from seed_data.locking import seeding_lock
 from seed_data.pii import inventory, mask, scanner
 from seed_data.settings import load_environment
 
@@ -94,7 +93,7 @@ def run_mask(arguments: argparse.Namespace) -> int:
         env = load_environment()
         engine = create_engine(url)
         try:
-            with connect(engine) as connection, seeding_lock(connection, settings.lock_timeout):
+            with connect(engine) as connection:
                 require_terp_database(connection, url)
                 report = mask.mask_database(
                     connection,

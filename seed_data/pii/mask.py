@@ -20,7 +20,6 @@ rewritten with keyed fakes (`seed_data.pii.masking`).
   WAL and backups until vacuumed or recycled (docs/compliance.md)."""
 
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,9 +29,10 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
-from seed_data import audit, output
-from seed_data.environment import Stamp, read_stamp, stricter, who
-from seed_data.errors import Refusal
+from seed_data import audit
+from seed_data.environment import Stamp, read_stamp, stricter
+from seed_data.errors import Refusal, SeedError
+from seed_data.locking import seeding_lock
 from seed_data.pii.masking import (
     KEY_VARIABLE,
     Masker,
@@ -277,80 +277,78 @@ def mask_database(
     *,
     confirmed: str | None,
 ) -> MaskReport:
-    """Confirmation, gate, key, plan, then mask every table in one transaction. The caller
-    holds the seeding lock. `confirmed`: --confirm-database, else SEED_CONFIRM."""
-    started = time.perf_counter()
+    """Lock, confirmation, gate, key, plan, then mask every table in one transaction.
+    `confirmed`: --confirm-database, else SEED_CONFIRM. Recorded whatever the outcome."""
+    started, started_at = time.perf_counter(), datetime.now(UTC)
     database = str(connection.scalar(sa.text("select current_database()")))
-    found = read_stamp(connection)
-    stamped = found.environment if found is not None else None
     connection.commit()
-    _require_confirmation(confirmed or settings.confirm_database, database)
-    _refuse_production(settings, stamped, database)
-    _require_stated_environment(found, database)
-    environment = stricter(settings.known_environment(), stamped)
-    strategy = strategy_for(environment)
-    key = resolve_key(env, environment)
-    plans, missing = plan(connection)
-    connection.commit()
-    if not plans:
-        raise Refusal(
-            f"database {database!r} has none of the registered PII tables "
-            f"({', '.join(tables())}): is it a TERP database? Nothing was changed."
-        )
-    report = MaskReport(database, environment, strategy, key.source, missing=missing)
-    echo(f"mask: database {database}, environment {environment}, strategy {strategy}")
-    echo(key_notice(key))
-    masker = Masker(key, strategy)
-    started_at = datetime.now(UTC)
+    report: MaskReport | None = None
+    failure: BaseException | None = None
     try:
-        with connection.begin():
-            for table_plan in plans:
-                report.tables.append(mask_table(connection, table_plan, masker, batch_size))
+        with seeding_lock(connection, settings.lock_timeout):
+            found = read_stamp(connection)
+            stamped = found.environment if found is not None else None
+            connection.commit()
+            _require_confirmation(confirmed or settings.confirm_database, database)
+            _refuse_production(settings, stamped, database)
+            _require_stated_environment(found, database)
+            environment = stricter(settings.known_environment(), stamped)
+            strategy = strategy_for(environment)
+            key = resolve_key(env, environment)
+            plans, missing = plan(connection)
+            connection.commit()
+            if not plans:
+                raise Refusal(
+                    f"database {database!r} has none of the registered PII tables "
+                    f"({', '.join(tables())}): is it a TERP database? Nothing was changed."
+                )
+            report = MaskReport(database, environment, strategy, key.source, missing=missing)
+            echo(f"mask: database {database}, environment {environment}, strategy {strategy}")
+            echo(key_notice(key))
+            masker = Masker(key, strategy)
+            with connection.begin():
+                for table_plan in plans:
+                    report.tables.append(mask_table(connection, table_plan, masker, batch_size))
+            report.seconds = time.perf_counter() - started
+        return report
     except BaseException as error:
-        _audit(connection, report, started_at, started, "failed", type(error).__name__)
+        failure = error
         raise
-    report.seconds = time.perf_counter() - started
-    _audit(connection, report, started_at, started, "success", None)
-    return report
+    finally:
+        _audit(connection, database, report, started_at, time.perf_counter() - started, failure)
 
 
 def _audit(
     connection: sa.Connection,
-    report: MaskReport,
+    database: str,
+    report: MaskReport | None,
     started_at: datetime,
-    started: float,
-    outcome: str,
-    error: str | None,
+    seconds: float,
+    failure: BaseException | None,
 ) -> None:
-    """One seed_runs row: who masked which database when, counts only."""
-    entry = {
-        "started_at": started_at,
-        "finished_at": datetime.now(UTC),
-        "who": who(),
-        "pid": os.getpid(),
-        "application": "seed_data.pii",
-        "command": "mask",
-        "environment": report.environment,
-        "database": report.database,
-        "direction": "mask",
-        "target": f"{report.strategy}, key from {report.key_source}",
-        "profile": "-",
-        "random_seed": 0,
-        "revisions": [
+    """One seed_runs row and one `seed_mask` event: who masked (or tried to mask) which
+    database when, counts only. A driver error is recorded by its class alone: its
+    message may quote a value."""
+    outcome, error = audit.outcome_of(failure)
+    if failure is not None and not isinstance(failure, SeedError | KeyboardInterrupt):
+        error = type(failure).__name__
+    row = audit.entry(
+        application="python -m seed_data mask",
+        started_at=started_at,
+        seconds=seconds,
+        environment=report.environment if report else "unknown",
+        database=database,
+        direction="mask",
+        command="mask",
+        outcome=outcome,
+        error=error,
+        target=f"{report.strategy}, key from {report.key_source}" if report else None,
+        revisions=[
             {"table": result.table, "columns": result.columns, "rows": result.changed}
-            for result in report.tables
+            for result in (report.tables if report else [])
         ],
-        "duration_seconds": round(time.perf_counter() - started, 3),
-        "outcome": outcome,
-        "error": error,
-    }
-    output.log_event("seed_mask", "mask", **entry)
-    try:
-        audit.record(connection, entry)
-    except sa.exc.DBAPIError as failure:
-        # The masking itself committed (or failed with an error of its own to report): a
-        # missing audit row must not turn into "nothing was masked". Say it, keep going.
-        log.warning("could not record the mask run in seed_runs: %s", type(failure).__name__)
+    )
+    audit.record(connection.engine, "seed_mask", row)
 
 
 def summary(report: MaskReport) -> list[str]:
