@@ -61,6 +61,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str, sort_keys=True)
 
 
+def configure_standalone(log_format: str) -> None:
+    """`python -m seed_data`: the same two formats, without Alembic's ini file."""
+    root = logging.getLogger()
+    if not any(getattr(handler, "seed_data", False) for handler in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))
+        handler.seed_data = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    logging.getLogger("seed_data").setLevel(logging.INFO)
+    configure(log_format)
+
+
 def configure(log_format: str, quiet: bool = False) -> None:
     """Apply the format to the handlers Alembic's ini file installed on the root logger."""
     global _format

@@ -3,6 +3,7 @@ planted values are found and never printed, masking a copy leaves nothing regist
 unmasked, keeps every other column (row counts, ids, references), maps one value to one
 fake across tables, refuses production and staging without a key, and is all or nothing."""
 
+import json
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ from seed_data import cli
 from seed_data.environment import stamp
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from seed_data.pii.masking import Masker, MaskingKey, Strategy
-from seed_data.pii.registry import BY_NAME, REGISTRY, Kind
+from seed_data.pii.registry import BY_NAME, REGISTRY, Kind, tables
 from seed_data.pii.shapes import findings, reserved_domain
 from seed_data.profiles import PROFILES
 from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, Cli, InProcess, render, seed_data_command
@@ -638,3 +639,16 @@ def test_a_mask_lock_timeout_is_recorded(seeded: sa.Engine, pii: Pii) -> None:
     assert result.code == 2 and "another run holds the seeding lock" in result.err
     run = last_mask_run(seeded)
     assert run.outcome == "failed" and "another run holds the seeding lock" in str(run.error)
+
+
+def test_mask_logs_one_line_per_event(seeded: sa.Engine, database_url: URL) -> None:
+    database = str(database_url.database)
+    env = {"DATABASE_URL": render(database_url), "SEED_LOG_FORMAT": "json", **KEYED}
+    result = seed_data_command("mask", "--confirm-database", database, env=env)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    kinds = [event["event"] for event in events]
+    assert kinds.count("seed_mask_table") == len(tables()) and kinds.count("seed_mask") == 1
+    done = next(event for event in events if event["event"] == "seed_mask")
+    assert done["outcome"] == "success" and done["database"] == database
+    assert KEY not in result.stdout + result.stderr

@@ -7,7 +7,9 @@ import argparse
 from collections.abc import Sequence
 
 from seed_data.cli import environment, pii, validate
-from seed_data.output import redacted_output
+from seed_data.errors import SeedError
+from seed_data.output import configure_standalone, redacted_output
+from seed_data.settings import LOG_FORMATS, load_environment, parse_name
 
 DESCRIPTION = """\
 Tools for a TERP database beside the Alembic migrations. Each command works on
@@ -37,8 +39,19 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def log_format() -> str:
+    """SEED_LOG_FORMAT, as the commands will resolve it; text when it cannot be read (the
+    command then says why in its FAILED line)."""
+    try:
+        raw = load_environment().get("SEED_LOG_FORMAT", "").strip()
+        return parse_name("SEED_LOG_FORMAT", raw, LOG_FORMATS, "a log format") if raw else "text"
+    except SeedError:
+        return "text"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with redacted_output():
         arguments = parser().parse_args(argv)
+        configure_standalone(log_format())
         exit_code: int = arguments.run(arguments)
     return exit_code

@@ -15,6 +15,7 @@ from seed_data.cli.common import (
     target,
 )
 from seed_data.database import connect, create_engine
+from seed_data.output import say
 from seed_data.pii import inventory, mask, scanner
 from seed_data.settings import load_environment
 
@@ -67,7 +68,7 @@ def _positive(raw: str) -> int:
 
 
 def echo(line: str) -> None:
-    print(line, flush=True)
+    say(line, event="seed_mask_message")
 
 
 def run_scan(arguments: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
-from seed_data import audit
+from seed_data import audit, output
 from seed_data.environment import Stamp, read_stamp, stricter
 from seed_data.errors import Refusal, SeedError
 from seed_data.locking import seeding_lock
@@ -308,7 +308,17 @@ def mask_database(
             masker = Masker(key, strategy)
             with connection.begin():
                 for table_plan in plans:
-                    report.tables.append(mask_table(connection, table_plan, masker, batch_size))
+                    result = mask_table(connection, table_plan, masker, batch_size)
+                    report.tables.append(result)
+                    output.log_event(
+                        "seed_mask_table",
+                        f"masked {result.table}",
+                        database=database,
+                        table=result.table,
+                        columns=result.columns,
+                        rows_read=result.rows,
+                        rows_rewritten=result.changed,
+                    )
             report.seconds = time.perf_counter() - started
         return report
     except BaseException as error:
