@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL
 from seed_data import cli
 from seed_data.environment import stamp
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
+from seed_data.pii import scanner
 from seed_data.pii.masking import Masker, MaskingKey, Strategy
 from seed_data.pii.registry import BY_NAME, REGISTRY, Kind, tables
 from seed_data.pii.shapes import findings, reserved_domain
@@ -652,3 +653,20 @@ def test_mask_logs_one_line_per_event(seeded: sa.Engine, database_url: URL) -> N
     done = next(event for event in events if event["event"] == "seed_mask")
     assert done["outcome"] == "success" and done["database"] == database
     assert KEY not in result.stdout + result.stderr
+
+
+def test_a_scan_that_fails_after_masking_says_the_masking_committed(
+    seeded: sa.Engine, pii: Pii, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(connection: sa.Connection) -> None:
+        raise ValueError("gw 010.001.002.003")  # an internal error quoting a value
+
+    monkeypatch.setattr(scanner, "scan", broken)
+    result = pii("mask", env=KEYED)
+    assert result.code == 2
+    assert result.failed_lines == [
+        "FAILED: mask committed, but the scan afterwards could not run (ValueError): run "
+        "`python -m seed_data scan` on it"
+    ]
+    assert "010.001" not in result.out + result.err
+    assert "rewritten" in result.out  # the summary of what was masked came first

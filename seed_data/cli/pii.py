@@ -10,6 +10,7 @@ from seed_data.cli.common import (
     EXIT_FOUND,
     EXIT_OK,
     add_database_url,
+    fail,
     guarded,
     require_terp_database,
     target,
@@ -106,7 +107,13 @@ def run_mask(arguments: argparse.Namespace) -> int:
                 )
                 for line in mask.summary(report):
                     echo(line)
-                after = scanner.scan(connection)
+                try:
+                    after = scanner.scan(connection)
+                except Exception as error:  # the masking is committed: say so, not "nothing"
+                    return fail(
+                        f"mask committed, but the scan afterwards could not run "
+                        f"({type(error).__name__}): run `python -m seed_data scan` on it"
+                    )
         finally:
             engine.dispose()
         for line in after.lines():
