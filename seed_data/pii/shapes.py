@@ -84,6 +84,7 @@ SQL_WORTH_A_LOOK = (
 )
 SQL_SEVEN_DIGITS = r"(?:[0-9][^0-9]*){7}"
 _WORTH_A_LOOK = re.compile(SQL_WORTH_A_LOOK)
+_FOUR_DIGITS = re.compile(r"[0-9][^0-9]{0,5}[0-9][^0-9]{0,5}[0-9][^0-9]{0,5}[0-9]")
 _DIGITS = re.compile(r"[0-9]")
 
 # Values up to this length are cached: repeated short values (names, phones, e-mail
@@ -326,7 +327,7 @@ def _public_ipv4(octets: tuple[str, str, str, str]) -> bool:
 
 
 @lru_cache(maxsize=16_384)
-def _public_ipv6(written: str) -> bool:
+def _global_ipv6(written: str) -> bool:
     try:
         address = ipaddress.IPv6Address(written)
     except ValueError:  # a time of day, a MAC address, hex words: not an address
@@ -343,18 +344,31 @@ def _public_ip(text: str) -> bool:
             and not _labelled(text, match.start())
         ):
             return True
-    if ":" not in text:
-        return False
-    return any(_public_ipv6(match.group()) for match in _candidates(_IPV6, text))
+    return ":" in text and _public_ipv6(text)
+
+
+def _public_ipv6(text: str) -> bool:
+    return any(_global_ipv6(match.group()) for match in _candidates(_IPV6, text))
 
 
 _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    (EMAIL, lambda text: "@" in text and _real_email(text)),
     (PHONE, _phone),
     (CARD, _card_number),
     (SSN, _ssn),
-    (IP_ADDRESS, _public_ip),
 )
+
+
+def _shapes_in(text: str) -> set[str]:
+    found = set()
+    if "@" in text and _real_email(text):
+        found.add(EMAIL)
+    if _FOUR_DIGITS.search(text):  # every number shape has them; most long texts too
+        found.update(kind for kind, check in _CHECKS if check(text))
+        if _public_ip(text):
+            found.add(IP_ADDRESS)
+    elif ":" in text and _public_ipv6(text):
+        found.add(IP_ADDRESS)
+    return found
 
 
 def _json_strings(text: str) -> list[str] | None:
@@ -410,7 +424,7 @@ def _decoded(text: str) -> Iterator[str]:
 def _text_findings(text: str) -> frozenset[str]:
     if not _WORTH_A_LOOK.search(text):
         return frozenset()
-    found = {kind for kind, check in _CHECKS if check(text)}
+    found = _shapes_in(text)
     for variant in _decoded(text):
         if found == _TEXT_KINDS:
             break
