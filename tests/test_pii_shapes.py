@@ -59,6 +59,8 @@ TRUE_CASES: list[tuple[str, set[str]]] = [
     ("523456789", {S}),
     ("ssn: 523.45.6789", {S}),
     ("SSN #523-45-6789", {S}),  # "#" after a word for PII is not an identifier label
+    ("Phone number #4155552671", {P}),
+    ("In case 415-555-2671 is busy", {P}),
     ("from 8.8.8.8", {IP}),
     ("from 8.8.8.8.", {IP}),  # a full stop ends the sentence
     ("gw 008.008.008.008", {IP}),  # leading zeros read as decimal

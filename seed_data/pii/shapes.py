@@ -136,7 +136,7 @@ _GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
 # thing, not a person. "#" alone counts too, unless a word for PII stands before it.
 _IDENTIFIER_WORDS = (
     "sku|upc|ean|gtin|inv|invoice|order|ord|po|lot|batch|version|ver|v|build|rev|release"
-    "|ref|reference|item|part|model|serial|ticket|tracking|manifest|pkg|package|case"
+    "|ref|reference|item|part|model|serial|ticket|tracking|manifest|pkg|package"
 )
 _LABEL = re.compile(
     rf"(?i)(?:(?<![^\W\d_])(?:{_IDENTIFIER_WORDS})\.?[ \t]{{0,3}}"
@@ -144,7 +144,8 @@ _LABEL = re.compile(
     r"|(?<![^\W\d_])([^\W\d_]*)[ \t]{0,3}#)[ \t]{0,3}\Z"
 )
 _PII_WORDS = frozenset(
-    ("ssn", "social", "phone", "tel", "cell", "mobile", "fax", "card", "cc", "ip", "contact")
+    ("ssn", "social", "phone", "tel", "cell", "mobile", "fax", "card", "cc", "ip")
+    + ("contact", "number", "account", "acct")
 )
 _LABEL_REACH = 40
 
