@@ -143,9 +143,8 @@ _LABEL = re.compile(
     r"(?:(?:no|nr|num|number|id)\.?[ \t]{0,3})?[:#\-\u2013]?"
     r"|(?<![^\W\d_])([^\W\d_]*)[ \t]{0,3}#)[ \t]{0,3}\Z"
 )
-_PII_WORDS = frozenset(
-    ("ssn", "social", "phone", "tel", "cell", "mobile", "fax", "card", "cc", "ip")
-    + ("contact", "number", "account", "acct")
+_PII_WORD = re.compile(
+    r"(?i)ssn|social|phone|tel|cell|mobile|fax|card|cc|ip|contact|number|account|acct"
 )
 _LABEL_REACH = 40
 
@@ -206,7 +205,7 @@ def _glued_right(text: str, end: int) -> bool:
 def _labelled(text: str, start: int) -> bool:
     """Whether the number at `start` is labelled as an identifier (SKU, INV, #...)."""
     label = _LABEL.search(text, max(0, start - _LABEL_REACH), start)
-    return label is not None and (label.group(1) or "").lower() not in _PII_WORDS
+    return label is not None and not _PII_WORD.fullmatch(label.group(1) or "")
 
 
 def _real_email(text: str) -> bool:
