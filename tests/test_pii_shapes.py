@@ -68,7 +68,8 @@ TRUE_CASES: list[tuple[str, set[str]]] = [
     ("ip=8.8.8.8:53", {IP}),
     ("2600:1700:abcd::42", {IP}),
     ("[2001:4860:4860::8888]:443", {IP}),
-    ("2a0b:4d07::beef", {IP}),  # no four digits together: the prefilter keeps it by its colons
+    ("2a0b:4d07::beef", {IP}),
+    ("2a0b::beef", {IP}),  # no four digits together: the prefilter keeps it by its colons
     ("::ffff:8.8.8.8", {IP}),
     ("Jane <jane@farm.io>, 415-867-5309, 8.8.8.8", {E, P, IP}),
 ]
@@ -81,6 +82,10 @@ FALSE_CASES: list[str] = [
     "root@localhost",
     "@gmail.com",
     "jane@gmail",
+    "jane@gmail.c0m",
+    "jane@-bad.com",
+    "jane@" + "a" * 300 + ".com",
+    "+999 1234 5678",  # no such country code
     "a" * 40 + "@",
     "(415) 555-0123",
     "+1 415 555 0199 ext 7",
