@@ -6,6 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+import psycopg
+import sqlalchemy as sa
+
 from seed_data.cli.common import (
     EXIT_FOUND,
     EXIT_OK,
@@ -16,6 +19,7 @@ from seed_data.cli.common import (
     target,
 )
 from seed_data.database import connect, create_engine
+from seed_data.errors import SeedError
 from seed_data.output import say
 from seed_data.pii import inventory, mask, scanner
 from seed_data.settings import load_environment
@@ -39,9 +43,12 @@ example (a restored production copy):
 
 SCAN_DESCRIPTION = """\
 Look for real-looking personal data: every registered PII column by its kind, and every
-other text column by shape (e-mail addresses, phone numbers, card and social security
-numbers, public IP addresses). Read-only. Prints counts per column, never values. Exits
-0 when clean, 1 when it found any, 2 when it could not scan.
+other column that can hold text (text, JSON, XML, inet, bytea; tables and materialized
+views) by shape: e-mail addresses, phone numbers, card and social security numbers,
+public IPv4 and IPv6 addresses, also inside JSON and escapes. Read-only. Prints counts per
+column, never values, and a warning for what it cannot see (row-level security, columns
+it may not read). Exits 0 when clean, 1 when it found any, 2 when it could not scan
+(a column that failed is named with its error type).
 
 example:
   python -m seed_data scan --database-url postgresql://user@host:5432/terp
@@ -80,10 +87,19 @@ def run_scan(arguments: argparse.Namespace) -> int:
             with connect(engine) as connection:
                 require_terp_database(connection, url)
                 report = scanner.scan(connection)
+        except (SeedError, psycopg.Error, sa.exc.DBAPIError):
+            raise  # guarded prints them in one line
+        except Exception as error:
+            # A bug, not a finding: exit 2, and the type only (its message may quote a value).
+            return fail(
+                f"scan failed with an internal error ({type(error).__name__}); no value is shown"
+            )
         finally:
             engine.dispose()
         for line in report.lines():
             echo(line)
+        if report.failures:
+            return fail(report.failure_message())
         return EXIT_FOUND if report.findings else EXIT_OK
 
     return guarded("scan", body)
@@ -118,6 +134,8 @@ def run_mask(arguments: argparse.Namespace) -> int:
             engine.dispose()
         for line in after.lines():
             echo(line)
+        if after.failures:  # masked and committed; part of the check after it failed
+            return fail(f"mask committed, but {after.failure_message()}")
         if after.findings:
             echo(
                 "mask: the registered columns are masked, but the scan still finds "

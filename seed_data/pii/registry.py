@@ -9,6 +9,7 @@ login ids, and every free-text `notes` column. A new PII column is one more line
 a test fails if a `notes` column of the schema is missing, if a declared column does not
 exist, or if `unique` disagrees with the schema's constraints."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -128,14 +129,62 @@ NOT_REGISTERED: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# The seeding system's own bookkeeping: neither masked nor scanned. `seed_runs.who` holds
-# the operating system user and host of whoever ran a command (audit data about staff,
-# kept for accountability); `seed_ledger` and `seed_environment` hold no personal data.
-BOOKKEEPING_TABLES = ("alembic_version", "seed_ledger", "seed_runs", "seed_environment")
+# The seeding system's own bookkeeping, with the columns it gives each table: neither
+# masked nor scanned. `seed_runs.who` holds the operating system user and host of whoever
+# ran a command (audit data about staff, kept for accountability); `seed_ledger` and
+# `seed_environment` hold no personal data.
+BOOKKEEPING: dict[str, frozenset[str]] = {
+    "alembic_version": frozenset({"version_num"}),
+    "seed_ledger": frozenset(
+        {
+            "id",
+            "revision",
+            "table_name",
+            "position",
+            "id_ranges",
+            "row_count",
+            "profile",
+            "random_seed",
+            "package_versions",
+            "created_at",
+        }
+    ),
+    "seed_runs": frozenset(
+        {
+            "id",
+            "started_at",
+            "finished_at",
+            "who",
+            "pid",
+            "application",
+            "command",
+            "environment",
+            "database",
+            "direction",
+            "target",
+            "profile",
+            "random_seed",
+            "revisions",
+            "duration_seconds",
+            "outcome",
+            "error",
+            "database_user",
+            "client_address",
+            "application_name",
+        }
+    ),
+    "seed_environment": frozenset({"id", "environment", "stamped_at", "stamped_by", "source"}),
+}
+BOOKKEEPING_TABLES = tuple(BOOKKEEPING)
 
 
-def is_bookkeeping(table: str) -> bool:
-    return table == "alembic_version" or table.startswith("seed_")
+def is_bookkeeping(table: str, columns: Iterable[str]) -> bool:
+    """Whether a table of the current schema named `table`, with these columns, is one of
+    the seeding system's own: by its exact name and by having every column the seeding
+    system gives it, never by a prefix (a `seed_contacts` table is anybody's data). Only
+    the columns in BOOKKEEPING are ours; a column someone added to such a table is not."""
+    expected = BOOKKEEPING.get(table)
+    return expected is not None and expected <= set(columns)
 
 
 def tables() -> tuple[str, ...]:
