@@ -114,6 +114,7 @@ SOCKET_FILE = f".s.PGSQL.{SOCKET_PORT}"
 SOCKET_PATH_LIMIT = 103 if sys.platform == "darwin" else 107
 SCRAM_ITERATIONS = 4096  # PostgreSQL's default scram_iterations
 PG_CTL_TIMEOUT_SECONDS = 60
+SHORT_SOCKET_PARENT = Path("/tmp")
 _PRIVATE_BITS = stat.S_IRWXG | stat.S_IRWXO
 _HBA_TYPES = ("local", "host", "hostssl", "hostnossl", "hostgssenc", "hostnogssenc")
 
@@ -220,32 +221,25 @@ def _owner_name(uid: int) -> str:
 
 
 def _socket_directory(data: Path) -> Path:
-    """`.pgdata/` itself when the socket's path fits, else a directory of this checkout's
-    own in the temporary directory."""
+    """`.pgdata/` itself when the socket's path fits, else `/tmp/terp-pg-<hash>`, this
+    checkout's own. Not $TMPDIR: the same on every run (stop-db finds it), and not a
+    directory of root's that the server's OS user could not enter."""
     if len(os.fsencode(data / SOCKET_FILE)) <= SOCKET_PATH_LIMIT:
         return data
-    digest = hashlib.sha256(os.fsencode(data)).hexdigest()[:16]
-    for parent in (Path(tempfile.gettempdir()), Path("/tmp")):
-        candidate = parent / f"terp-pg-{digest}"
-        if len(os.fsencode(candidate / SOCKET_FILE)) <= SOCKET_PATH_LIMIT:
-            return candidate
-    raise DatabaseUnavailable(  # pragma: no cover - /tmp/terp-pg-<hash> always fits
-        "no directory short enough for the embedded PostgreSQL's socket: set DATABASE_URL"
-    )
+    return SHORT_SOCKET_PARENT / f"terp-pg-{hashlib.sha256(os.fsencode(data)).hexdigest()[:16]}"
 
 
 def _private_socket_directory(path: Path, account: pwd.struct_passwd | None) -> None:
-    """Create the socket's directory outside `.pgdata/`, mode 0700, owned by the server's
-    OS user; refuse one that someone else made (the temporary directory is shared)."""
+    """Make the socket's directory (`.pgdata/`, or one in /tmp) mode 0700 and the server
+    OS user's; refuse one that someone else made (/tmp is shared)."""
     with contextlib.suppress(FileExistsError):
         path.mkdir(mode=0o700)
     owner = account.pw_uid if account is not None else os.geteuid()
     st = os.lstat(path)
     if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (owner, os.geteuid()):
         raise DatabaseUnavailable(
-            f"{path}, where the embedded PostgreSQL's socket goes (the checkout's path is too "
-            f"long for a socket in .pgdata/), is not a directory of "
-            f"{_owner_name(owner)}'s: remove it, or set DATABASE_URL"
+            f"{path}, the directory of the embedded PostgreSQL's socket, is not a directory "
+            f"of {_owner_name(owner)}'s: remove it, or set DATABASE_URL"
         )
     if account is not None and st.st_uid != owner:
         os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
@@ -433,8 +427,7 @@ def _pg_ctl(data: Path, account: pwd.struct_passwd | None, *args: str) -> int:
 
 def _start(data: Path, account: pwd.struct_passwd | None) -> _Running:
     socket_directory = _socket_directory(data)
-    if socket_directory != data:
-        _private_socket_directory(socket_directory, account)
+    _private_socket_directory(socket_directory, account)
     # A quoted entry of the list unix_socket_directories is, whatever the path holds.
     directories = '"' + str(socket_directory).replace('"', '""') + '"'
     settings = {
@@ -509,13 +502,20 @@ def _ensure_running(project_root: Path) -> URL:
         data.mkdir(mode=0o700)
     with _locked(data):
         running = _read_running(data)
-        if not (data / "PG_VERSION").exists():
+        created = not (data / "PG_VERSION").exists()
+        if created:
             _initdb(data, account)
         needs_password = _needs_password(data)
         if running is not None and (needs_password or not _is_private(running)):
+            log.info("restarting the embedded PostgreSQL in .pgdata/ to make it private")
             _pg_ctl(data, account, "-m", "fast", "stop")
             running = None
         if needs_password:
+            if not created:
+                log.info(
+                    "the embedded PostgreSQL in .pgdata/ gets a new password, in .pgdata/%s",
+                    PASSFILE,
+                )
             _set_password(data, account)
         if running is None:
             running = _start(data, account)
@@ -538,9 +538,8 @@ def stop_embedded(project_root: Path, delete: bool) -> str:
         stopped = "the embedded PostgreSQL was not running"
     if delete:
         shutil.rmtree(data)
-        socket_directory = _socket_directory(data)
-        if socket_directory != data:
-            shutil.rmtree(socket_directory, ignore_errors=True)
+        if _socket_directory(data) != data:
+            shutil.rmtree(_socket_directory(data), ignore_errors=True)
         return f"{stopped} and deleted {EMBEDDED_DIRECTORY}/"
     return f"{stopped}; its data stays in {EMBEDDED_DIRECTORY}/"
 

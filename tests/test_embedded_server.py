@@ -267,7 +267,7 @@ def test_a_long_checkout_path_gets_a_private_socket_directory_of_its_own(
         url = embedded_database_url(checkout)
         directory = Path(str(url.query["host"]))
         assert directory != checkout / EMBEDDED_DIRECTORY
-        assert directory.parent == Path(tempfile.gettempdir())
+        assert directory.parent == Path("/tmp")
         assert directory.name.startswith("terp-pg-")
         assert mode(directory) == 0o700 and os.lstat(directory).st_uid == server_owner()
         assert mode(directory / SOCKET_FILE) == 0o700
@@ -436,3 +436,22 @@ def test_stop_db_stops_the_embedded_server_and_keeps_its_data(checkout: Path) ->
     assert stop_embedded(checkout, delete=False).startswith("the embedded PostgreSQL was not")
     assert stop_embedded(checkout, delete=True).endswith("deleted .pgdata/")
     assert not (checkout / ".pgdata").exists()
+
+
+def test_only_the_method_trust_is_replaced_in_pg_hba_conf() -> None:
+    hba = (
+        "# trust: comments stay as they are\n"
+        "local   all   all                              trust\n"
+        "host    all   all   127.0.0.1 255.255.255.255  trust   # old style mask\n"
+        "host    all   trust 10.0.0.0/8                 md5\n"
+        "hostssl all   all   ::1/128                    cert    clientcert=verify-full\n"
+        "include_if_exists trust.conf\n"
+    )
+    assert database._without_trust(hba) == (
+        "# trust: comments stay as they are\n"
+        "local   all   all                              scram-sha-256\n"
+        "host    all   all   127.0.0.1 255.255.255.255  scram-sha-256   # old style mask\n"
+        "host    all   trust 10.0.0.0/8                 md5\n"
+        "hostssl all   all   ::1/128                    cert    clientcert=verify-full\n"
+        "include_if_exists trust.conf\n"
+    )
