@@ -231,20 +231,30 @@ def _socket_directory(data: Path) -> Path:
 
 def _private_socket_directory(path: Path, account: pwd.struct_passwd | None) -> None:
     """Make the socket's directory (`.pgdata/`, or one in /tmp) mode 0700 and the server
-    OS user's; refuse one that someone else made (/tmp is shared)."""
+    OS user's; refuse one that someone else made (/tmp is shared). Through a descriptor
+    opened without following symlinks: as root, a path the server's user can replace must
+    never lead a chmod elsewhere."""
     with contextlib.suppress(FileExistsError):
         path.mkdir(mode=0o700)
     owner = account.pw_uid if account is not None else os.geteuid()
-    st = os.lstat(path)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (owner, os.geteuid()):
-        raise DatabaseUnavailable(
-            f"{path}, the directory of the embedded PostgreSQL's socket, is not a directory "
-            f"of {_owner_name(owner)}'s: remove it, or set DATABASE_URL"
-        )
-    if account is not None and st.st_uid != owner:
-        os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
-    if st.st_mode & _PRIVATE_BITS:
-        path.chmod(0o700)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:  # a symlink, or not a directory
+        descriptor = -1
+    try:
+        if descriptor < 0 or os.fstat(descriptor).st_uid not in (owner, os.geteuid()):
+            raise DatabaseUnavailable(
+                f"{path}, the directory of the embedded PostgreSQL's socket, is not a "
+                f"directory of {_owner_name(owner)}'s: remove it, or set DATABASE_URL"
+            )
+        st = os.fstat(descriptor)
+        if account is not None and st.st_uid != owner:
+            os.fchown(descriptor, account.pw_uid, account.pw_gid)
+        if st.st_mode & _PRIVATE_BITS:
+            os.fchmod(descriptor, 0o700)
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
 
 
 def _read_running(data: Path) -> _Running | None:
@@ -289,20 +299,31 @@ def _read_password(data: Path) -> str | None:
             return None
         if st.st_mode & _PRIVATE_BITS:
             return None
-        fields = path.read_text().strip().split(":")
-    except FileNotFoundError:
+        fields = _read_file(path).strip().split(":")
+    except OSError:  # missing, or replaced by a symlink since
         return None
     return fields[4] if len(fields) == 5 and fields[:4] == ["*", "*", "*", SUPERUSER] else None
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write `text` to a new file of mode 0600 (whatever the umask) and move it in place."""
+def _write_private(path: Path, text: str, owner: pwd.struct_passwd | None = None) -> None:
+    """Write `text` to a new file of mode 0600, `owner`'s (default: ours), and move it in
+    place. A new file and descriptors only: in `.pgdata/`, which as root belongs to the
+    server's user, a symlink planted there must not redirect root's write."""
     scratch = path.with_name(f"{path.name}.new")
     scratch.unlink(missing_ok=True)
-    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    with os.fdopen(os.open(scratch, flags, 0o600), "w") as file:
+        os.fchmod(file.fileno(), 0o600)
+        if owner is not None:
+            os.fchown(file.fileno(), owner.pw_uid, owner.pw_gid)
         file.write(text)
     os.replace(scratch, path)
+
+
+def _read_file(path: Path) -> str:
+    """A file's text, refusing to follow a symlink (see _write_private)."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW)) as file:
+        return file.read()
 
 
 def _scram_verifier(password: str) -> str:
@@ -332,7 +353,7 @@ def _without_trust(hba: str) -> str:
 
 
 def _needs_password(data: Path) -> bool:
-    hba = (data / "pg_hba.conf").read_text()
+    hba = _read_file(data / "pg_hba.conf")
     return _read_password(data) is None or _without_trust(hba) != hba
 
 
@@ -374,12 +395,7 @@ def _set_password(data: Path, account: pwd.struct_passwd | None) -> None:
             f"({reason}): `make clean-db` deletes it and the next command starts afresh"
         )
     hba = data / "pg_hba.conf"
-    st = hba.stat()
-    scratch = hba.with_name("pg_hba.conf.new")
-    scratch.write_text(_without_trust(hba.read_text()))
-    os.chown(scratch, st.st_uid, st.st_gid)
-    scratch.chmod(stat.S_IMODE(st.st_mode))
-    os.replace(scratch, hba)
+    _write_private(hba, _without_trust(_read_file(hba)), owner=account)
 
 
 def _initdb(data: Path, account: pwd.struct_passwd | None) -> None:
@@ -453,14 +469,24 @@ def _start(data: Path, account: pwd.struct_passwd | None) -> _Running:
     if status != 0 or running is None:
         log_file = data / "log"
         text = log_file.read_text(errors="replace") if log_file.exists() else ""
-        lines = text.splitlines()[-20:]
-        errors = [line for line in lines if "FATAL" in line or "ERROR" in line]
-        reason = (errors or [f"pg_ctl exit status {status}"])[-1].strip()
+        reason = _why_it_stopped(text) or f"pg_ctl exit status {status}"
         raise DatabaseUnavailable(
             f"the embedded PostgreSQL in {EMBEDDED_DIRECTORY}/ did not start ({reason}); "
             f"its log is {EMBEDDED_DIRECTORY}/log"
         )
     return running
+
+
+_LOG_LINE = re.compile(r"\[(\d+)\] ([A-Z]+):\s+(.*)")
+
+
+def _why_it_stopped(log_text: str) -> str | None:
+    """What the server process that failed last wrote to its log, as one line."""
+    entries = [m for m in map(_LOG_LINE.search, log_text.splitlines()[-30:]) if m]
+    fatal = [entry for entry in entries if entry[2] in ("FATAL", "PANIC")]
+    if not fatal:
+        return None
+    return "; ".join(entry[3].strip() for entry in entries if entry[1] == fatal[-1][1])
 
 
 @contextlib.contextmanager

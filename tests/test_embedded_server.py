@@ -134,13 +134,19 @@ def test_the_socket_and_its_directory_are_private_and_there_is_no_tcp(checkout: 
     assert scalar(server, "show unix_socket_permissions") == "0700"
     assert scalar(server, "select current_database()") == "postgres"
     assert scalar(url, "select current_database()") == "terp"
+    started = (data / "postmaster.pid").read_text()
+    assert embedded_database_url(checkout) == url  # the next command reuses it as it is
+    assert (data / "postmaster.pid").read_text() == started
+
+
+def server_pid(checkout: Path) -> int:
+    return int((checkout / EMBEDDED_DIRECTORY / "postmaster.pid").read_text().split()[0])
 
 
 @root_only
 def test_as_root_the_server_runs_as_its_own_user_and_group_not_roots(checkout: Path) -> None:
     embedded_database_url(checkout)
-    pid = int((checkout / EMBEDDED_DIRECTORY / "postmaster.pid").read_text().split()[0])
-    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    status = Path(f"/proc/{server_pid(checkout)}/status").read_text().splitlines()
     ids = {line.split(":")[0]: line.split()[1:] for line in status}
     account = pwd.getpwnam(EMBEDDED_SYSTEM_USER)
     assert ids["Uid"] == [str(account.pw_uid)] * 4
@@ -297,26 +303,45 @@ def test_a_long_path_socket_directory_left_too_open_is_made_private(base: Path) 
 
 
 @root_only
-def test_a_long_path_socket_directory_someone_else_made_is_refused(base: Path) -> None:
+@pytest.mark.parametrize("planted", ["nobody's directory", "a symlink"])
+def test_a_long_path_socket_directory_someone_else_made_is_refused(
+    base: Path, planted: str
+) -> None:
     checkout = long_checkout(base)
     directory = database._socket_directory((checkout / EMBEDDED_DIRECTORY).resolve())
-    directory.mkdir(mode=0o777)
-    nobody = pwd.getpwnam("nobody")
-    os.chown(directory, nobody.pw_uid, nobody.pw_gid)
+    target = base / "elsewhere"
+    target.mkdir(mode=0o755)
+    if planted == "a symlink":
+        directory.symlink_to(target)  # to a directory root owns: followed, it would pass
+    else:
+        directory.mkdir(mode=0o777)
+        nobody = pwd.getpwnam("nobody")
+        os.chown(directory, nobody.pw_uid, nobody.pw_gid)
+    before = os.lstat(directory)
     try:
         with pytest.raises(DatabaseUnavailable, match="is not a directory of embedded_postgres"):
             embedded_database_url(checkout)
-        assert os.lstat(directory).st_uid == nobody.pw_uid
+        after = os.lstat(directory)
+        assert (after.st_uid, after.st_mode) == (before.st_uid, before.st_mode)
+        assert mode(target) == 0o755 and os.lstat(target).st_uid == 0
     finally:
         stop_embedded(checkout, delete=True)
+        if directory.is_symlink():
+            directory.unlink()
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def make_cluster_like_the_previous_version(checkout: Path, running: bool) -> None:
+def make_cluster_like_the_previous_version(checkout: Path, running: bool, long: bool) -> Path:
     """What embedded-postgres's PostgresServer made: initdb --auth=trust, a socket with the
-    default mode 0777, the server run as root's group; a table in it."""
+    default mode 0777 (for a long path, in a runtime directory of mode 0777), the server run
+    with root's group; a table in it. Returns its socket's directory."""
     data = checkout / EMBEDDED_DIRECTORY
     data.mkdir(mode=0o700)
+    sockets = data
+    if long:
+        sockets = checkout.parent / "runtime" / "0123456789"
+        sockets.mkdir(parents=True)
+        sockets.chmod(0o777)
     user = EMBEDDED_SYSTEM_USER if AS_ROOT else None
     if AS_ROOT:
         account = pwd.getpwnam(EMBEDDED_SYSTEM_USER)
@@ -331,49 +356,67 @@ def make_cluster_like_the_previous_version(checkout: Path, running: bool) -> Non
     )
     pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w"]
     subprocess.run(
-        [*pg_ctl, "-o", '-h ""', "-o", f"-k {data}", "-l", str(data / "log"), "start"],
+        [*pg_ctl, "-o", '-h ""', "-o", f"-k {sockets}", "-l", str(data / "log"), "start"],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd="/",
         user=user,
     )
-    assert mode(data / SOCKET_FILE) == 0o777
-    with psycopg.connect(host=str(data), user="postgres", dbname="postgres") as connection:
+    assert mode(sockets / SOCKET_FILE) == 0o777
+    with psycopg.connect(host=str(sockets), user="postgres", dbname="postgres") as connection:
         connection.execute("create table kept (note text)")
         connection.execute("insert into kept values ('from the trust era')")
     if not running:
-        subprocess.run(
-            [*pg_ctl, "stop"],
-            check=True,
-            capture_output=True,
-            cwd="/",
-            user=user,
-        )
+        subprocess.run([*pg_ctl, "stop"], check=True, capture_output=True, cwd="/", user=user)
+    return sockets
 
 
-@pytest.mark.parametrize("running", [True, False], ids=["running", "stopped"])
+@pytest.mark.parametrize(
+    ("running", "long"),
+    [(True, False), (False, False), (True, True)],
+    ids=["running", "stopped", "running, long path"],
+)
 def test_a_trust_cluster_from_the_previous_version_is_converted_in_place(
-    checkout: Path, running: bool, no_password_from_elsewhere: None
+    base: Path, running: bool, long: bool, no_password_from_elsewhere: None
 ) -> None:
-    make_cluster_like_the_previous_version(checkout, running)
-    url = embedded_database_url(checkout).set(database="postgres")
-    data = checkout / EMBEDDED_DIRECTORY
-    assert scalar(url, "select note from kept") == "from the trust era"
-    assert mode(data / SOCKET_FILE) == 0o700
-    assert hba_methods(data) == {"scram-sha-256"}
-    with pytest.raises(psycopg.OperationalError, match="no password supplied"):
-        psycopg.connect(connect_options(url, passfile=NO_PASSFILE)).close()
-    assert password_of(checkout) not in (data / "log").read_text()
+    checkout = long_checkout(base) if long else base / "checkout"
+    checkout.mkdir(exist_ok=True)
+    try:
+        old_sockets = make_cluster_like_the_previous_version(checkout, running, long)
+        url = embedded_database_url(checkout).set(database="postgres")
+        data = checkout / EMBEDDED_DIRECTORY
+        sockets = Path(str(url.query["host"]))
+        assert scalar(url, "select note from kept") == "from the trust era"
+        assert mode(sockets) == 0o700 and mode(sockets / SOCKET_FILE) == 0o700
+        if long:  # out of the shared runtime directory, into one of its own
+            assert sockets.name.startswith("terp-pg-") and sockets != old_sockets
+            assert not (old_sockets / SOCKET_FILE).exists()
+        else:
+            assert sockets == data
+        assert hba_methods(data) == {"scram-sha-256"}
+        with pytest.raises(psycopg.OperationalError, match="no password supplied"):
+            psycopg.connect(connect_options(url, passfile=NO_PASSFILE)).close()
+        assert password_of(checkout) not in (data / "log").read_text()
+    finally:
+        stop_embedded(checkout, delete=True)
 
 
+@pytest.mark.parametrize("damage", ["deleted", "readable by others", "edited"])
 def test_a_lost_password_file_is_replaced_with_a_new_password(
-    checkout: Path, no_password_from_elsewhere: None
+    checkout: Path, damage: str, no_password_from_elsewhere: None
 ) -> None:
     embedded_database_url(checkout)
     first = password_of(checkout)
-    (checkout / EMBEDDED_DIRECTORY / PASSFILE).unlink()
+    passfile = checkout / EMBEDDED_DIRECTORY / PASSFILE
+    if damage == "deleted":
+        passfile.unlink()
+    elif damage == "readable by others":
+        passfile.chmod(0o644)  # libpq would ignore it
+    else:
+        passfile.write_text(f"*:*:*:someone:{first}\n")
     url = embedded_database_url(checkout)
+    assert mode(passfile) == 0o600
     assert password_of(checkout) != first
     assert scalar(url, "select 1") == 1
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
@@ -455,3 +498,51 @@ def test_only_the_method_trust_is_replaced_in_pg_hba_conf() -> None:
         "hostssl all   all   ::1/128                    cert    clientcert=verify-full\n"
         "include_if_exists trust.conf\n"
     )
+
+
+def test_a_server_that_died_is_started_again(checkout: Path) -> None:
+    embedded_database_url(checkout)
+    pid_file = checkout / EMBEDDED_DIRECTORY / "postmaster.pid"
+    left_behind = pid_file.read_text()
+    stop_embedded(checkout, delete=False)
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid no process has any more
+    pid_file.write_text(left_behind.replace(left_behind.split()[0], str(gone.pid), 1))
+    url = embedded_database_url(checkout)
+    assert scalar(url, "select 1") == 1
+    assert server_pid(checkout) != gone.pid
+
+
+def test_a_server_that_cannot_start_is_one_line_with_the_reason(checkout: Path) -> None:
+    embedded_database_url(checkout)
+    stop_embedded(checkout, delete=False)
+    with (checkout / EMBEDDED_DIRECTORY / "postgresql.conf").open("a") as conf:
+        conf.write("shared_buffers = 'plenty'\n")
+    with pytest.raises(DatabaseUnavailable) as refused:
+        embedded_database_url(checkout)
+    message = str(refused.value)
+    assert message.startswith("the embedded PostgreSQL in .pgdata/ did not start (")
+    assert 'invalid value for parameter "shared_buffers": "plenty"; configuration file' in message
+    assert message.endswith("contains errors); its log is .pgdata/log")
+    assert "\n" not in message
+
+
+@root_only
+def test_a_parent_the_server_user_enters_as_owner_or_through_its_group_is_enough(
+    base: Path,
+) -> None:
+    account = pwd.getpwnam(EMBEDDED_SYSTEM_USER)
+    owned = base / "owned"
+    owned.mkdir(mode=0o700)
+    os.chown(owned, account.pw_uid, 0)
+    grouped = owned / "grouped"
+    grouped.mkdir(mode=0o710)
+    grouped.chmod(0o710)
+    os.chown(grouped, 0, account.pw_gid)
+    checkout = grouped / "checkout"
+    checkout.mkdir(mode=0o755)
+    try:
+        assert scalar(embedded_database_url(checkout), "select 1") == 1
+        assert (mode(owned), mode(grouped)) == (0o700, 0o710)
+    finally:
+        stop_embedded(checkout, delete=True)
