@@ -94,17 +94,18 @@ def connect(engine: Engine) -> sa.Connection:
 # ancestor of the data directory (and of its binaries) o+rx when run as root, and, for a
 # long checkout path, puts the socket in a shared runtime directory made 0777.
 #
-# What this guarantees instead:
+# What this guarantees instead (docs/architecture.md has the limits):
 # - no TCP (listen_addresses is empty); one Unix socket, mode 0700 (unix_socket_permissions),
 #   in a directory of mode 0700: `.pgdata/` itself, or, when that path is too long for a
-#   socket, a private `terp-pg-<hash>` directory in the temporary directory;
+#   socket, `/tmp/terp-pg-<hash>`, this checkout's own;
 # - SCRAM-SHA-256 for every connection: a generated password, kept in `.pgdata/terp.pgpass`
 #   (mode 0600, owned by whoever runs the commands) and referenced by the URL's `passfile`,
 #   so the URL itself holds no password; a cluster made with `trust` by earlier versions is
 #   converted in place, its data kept;
-# - no change to the mode of any directory: as root the server runs as the system user
-#   `embedded_postgres` (PostgreSQL refuses to run as root), which must be able to enter
-#   every directory above `.pgdata/` and the binaries; if it cannot, the start is refused.
+# - no mode changed outside `.pgdata/` and the socket's directory: as root the server runs
+#   as the system user `embedded_postgres` with its own groups (PostgreSQL refuses root),
+#   which must be able to enter every directory above `.pgdata/` and the binaries; if it
+#   cannot, the start is refused, in one line.
 
 SUPERUSER = "postgres"
 PASSFILE = "terp.pgpass"
@@ -539,7 +540,8 @@ def _ensure_running(project_root: Path) -> URL:
         if needs_password:
             if not created:
                 log.info(
-                    "the embedded PostgreSQL in .pgdata/ gets a new password, in .pgdata/%s",
+                    "the embedded PostgreSQL in .pgdata/ had no usable password: it gets one, "
+                    "kept in .pgdata/%s",
                     PASSFILE,
                 )
             _set_password(data, account)
