@@ -1,13 +1,10 @@
 """`python -m seed_data`: one entry point, help a person can use, and the same one-line
 refusal (exit 2) from every command for a database that is not TERP's."""
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.database import embedded_database_url, stop_embedded
 from tests.conftest import Cli, render, seed_data_command
 
 COMMANDS = ("validate", "scan", "mask", "stamp-environment")
@@ -69,19 +66,3 @@ def test_stamp_environment_reads_the_name_in_any_case_and_refuses_others(
     bad = seed_data_command("stamp-environment", "prod", env=env)
     assert bad.returncode == 2
     assert bad.stderr.startswith("FAILED: ENV='prod' is not an environment")
-
-
-def test_stop_db_stops_the_embedded_server_and_keeps_its_data(tmp_path: object) -> None:
-
-    root = Path(str(tmp_path))
-    assert (
-        stop_embedded(root, delete=False) == "no embedded PostgreSQL in .pgdata/: nothing to stop"
-    )
-
-    embedded_database_url(root)  # starts one
-    assert (root / ".pgdata" / "postmaster.pid").exists()
-    assert stop_embedded(root, delete=False).startswith("stopped the embedded PostgreSQL")
-    assert not (root / ".pgdata" / "postmaster.pid").exists()
-    assert (root / ".pgdata" / "PG_VERSION").exists()
-    assert stop_embedded(root, delete=True).endswith("deleted .pgdata/")
-    assert not (root / ".pgdata").exists()
