@@ -33,7 +33,8 @@ from sqlalchemy.pool import NullPool
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from seed_data.database import embedded_database_url, parse_database_url  # noqa: E402
+from seed_data.database import parse_database_url  # noqa: E402
+from seed_data.embedded import embedded_database_url  # noqa: E402
 
 ALEMBIC = [sys.executable, "-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini")]
 BOOKKEEPING = {"seed_ledger", "seed_runs", "seed_environment", "alembic_version"}

@@ -17,7 +17,8 @@ from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 from sqlalchemy.engine import URL
 
-from seed_data.database import embedded_database_url, parse_database_url
+from seed_data.database import parse_database_url
+from seed_data.embedded import embedded_database_url
 from seed_data.errors import ConfigurationError, Refusal
 from seed_data.profiles import DEFAULT_PROFILE, PROFILES, Profile
 

@@ -18,7 +18,8 @@ from alembic.config import Config
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from seed_data.database import embedded_database_url, parse_database_url
+from seed_data.database import parse_database_url
+from seed_data.embedded import embedded_database_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"

@@ -20,8 +20,8 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from seed_data import database
-from seed_data.database import (
+from seed_data import embedded
+from seed_data.embedded import (
     EMBEDDED_DIRECTORY,
     EMBEDDED_SYSTEM_USER,
     PASSFILE,
@@ -210,7 +210,7 @@ def test_no_directory_or_binary_changes_mode(base: Path) -> None:
     checkout = parent / "checkout"
     checkout.mkdir()
     checkout.chmod(0o751)
-    binaries = database._binaries()
+    binaries = embedded._binaries()
     install = binaries.parent
     watched = [*checkout.parents, checkout, *install.parents]
     watched += [Path(top) / name for top, dirs, files in os.walk(install) for name in dirs + files]
@@ -251,7 +251,7 @@ def test_a_program_the_server_user_cannot_run_is_refused(
         (binaries / name).touch(mode=0o700)
     (checkout / "lib").mkdir()
     (checkout / "share").mkdir()
-    monkeypatch.setattr(database, "_binaries", lambda: binaries)
+    monkeypatch.setattr(embedded, "_binaries", lambda: binaries)
     with pytest.raises(DatabaseUnavailable, match=f"cannot run {binaries / 'initdb'} "):
         embedded_database_url(checkout)
 
@@ -290,7 +290,7 @@ def test_a_long_checkout_path_gets_a_private_socket_directory_of_its_own(
 
 def test_a_long_path_socket_directory_left_too_open_is_made_private(base: Path) -> None:
     checkout = long_checkout(base)
-    directory = database._socket_directory((checkout / EMBEDDED_DIRECTORY).resolve())
+    directory = embedded._socket_directory((checkout / EMBEDDED_DIRECTORY).resolve())
     directory.mkdir(mode=0o755)
     directory.chmod(0o777)
     try:
@@ -308,7 +308,7 @@ def test_a_long_path_socket_directory_someone_else_made_is_refused(
     base: Path, planted: str
 ) -> None:
     checkout = long_checkout(base)
-    directory = database._socket_directory((checkout / EMBEDDED_DIRECTORY).resolve())
+    directory = embedded._socket_directory((checkout / EMBEDDED_DIRECTORY).resolve())
     target = base / "elsewhere"
     target.mkdir(mode=0o755)
     if planted == "a symlink":
@@ -346,7 +346,7 @@ def make_cluster_like_the_previous_version(checkout: Path, running: bool, long: 
     if AS_ROOT:
         account = pwd.getpwnam(EMBEDDED_SYSTEM_USER)
         os.chown(data, account.pw_uid, account.pw_gid)
-    binaries = database._binaries()
+    binaries = embedded._binaries()
     subprocess.run(
         [binaries / "initdb", "-D", data, "--auth=trust", "--auth-local=trust", "-U", "postgres"],
         check=True,
@@ -438,9 +438,9 @@ def test_a_data_directory_initdb_cannot_use_is_one_line(checkout: Path) -> None:
 def test_a_server_user_that_cannot_be_created_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(database, "EMBEDDED_SYSTEM_USER", "not a valid user name!")
+    monkeypatch.setattr(embedded, "EMBEDDED_SYSTEM_USER", "not a valid user name!")
     with pytest.raises(DatabaseUnavailable) as refused:
-        database._create_server_account()
+        embedded._create_server_account()
     assert str(refused.value).startswith(
         "cannot create the system user not a valid user name! the embedded PostgreSQL runs as"
     )
@@ -449,7 +449,7 @@ def test_a_server_user_that_cannot_be_created_is_one_line(
 def test_parallel_first_starts_share_one_server(checkout: Path) -> None:
     script = (
         "import sys; from pathlib import Path; "
-        "from seed_data.database import embedded_database_url; "
+        "from seed_data.embedded import embedded_database_url; "
         "print(embedded_database_url(Path(sys.argv[1])).query['host'])"
     )
     starts = [
@@ -490,7 +490,7 @@ def test_only_the_method_trust_is_replaced_in_pg_hba_conf() -> None:
         "hostssl all   all   ::1/128                    cert    clientcert=verify-full\n"
         "include_if_exists trust.conf\n"
     )
-    assert database._without_trust(hba) == (
+    assert embedded._without_trust(hba) == (
         "# trust: comments stay as they are\n"
         "local   all   all                              scram-sha-256\n"
         "host    all   all   127.0.0.1 255.255.255.255  scram-sha-256   # old style mask\n"
