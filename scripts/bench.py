@@ -57,9 +57,9 @@ def fresh_database(server: URL) -> Iterator[URL]:
             connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
-def alembic(url: URL, *args: str) -> tuple[float, int]:
+def alembic(url: URL, *args: str, env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run the alembic CLI; return (wall seconds, peak RSS in MB) of that process."""
-    env = {**os.environ, "DATABASE_URL": render(url)}
+    env = {**os.environ, "DATABASE_URL": render(url), **(env or {})}
     started = time.perf_counter()
     process = subprocess.Popen(
         [*ALEMBIC, *args],

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from seed_data import ledger
 from seed_data.errors import DowngradeRefused
-from seed_data.ledger import BOOKKEEPING_TABLES
+from seed_data.ledger import BOOKKEEPING_TABLES, Change
 from seed_data.references import Reference, references_to
 
 _RANGES_BY_TABLE = sa.text(
@@ -24,9 +24,17 @@ def _count_outside_references(
     reference: Reference,
     parent_ranges: str,
     child_ranges: str | None,
+    set_by_seed: Change | None = None,
 ) -> int:
     quote = connection.dialect.identifier_preparer.quote
     conditions = [f"c.{quote(reference.column)} <@ cast(:parent_ranges as int8multirange)"]
+    if set_by_seed is not None:
+        # the link was set by a revision being undone, which puts the old value back
+        conditions.append(
+            "not exists (select 1 from unnest(cast(:set_ids as bigint[]), "
+            "cast(:set_values as text[])) s(id, value) "
+            f"where s.id = c.id and s.value = c.{quote(reference.column)}::text)"
+        )
     if reference.condition:
         conditions.append(f"({reference.condition})")
     if child_ranges is not None:
@@ -35,7 +43,9 @@ def _count_outside_references(
     query = f"select count(*) from {quote(reference.child_table)} c where " + " and ".join(
         conditions
     )
-    params = {"parent_ranges": parent_ranges, "child_ranges": child_ranges}
+    params: dict[str, object] = {"parent_ranges": parent_ranges, "child_ranges": child_ranges}
+    if set_by_seed is not None:
+        params |= {"set_ids": set_by_seed.row_ids, "set_values": set_by_seed.new_values}
     return int(connection.scalar(sa.text(query), params) or 0)
 
 
@@ -47,11 +57,21 @@ def find_blockers(connection: sa.Connection, revisions: Sequence[str]) -> list[s
             _RANGES_BY_TABLE, {"revisions": list(revisions)}
         )
     }
+    links_set = {
+        (change.table, change.column): change
+        for revision in revisions
+        for change in ledger.changes(connection, revision)
+        if change.kind == "set"
+    }
     blockers = []
     for table, parent_ranges in ranges.items():
         for reference in references_to(connection, table):
             count = _count_outside_references(
-                connection, reference, parent_ranges, ranges.get(reference.child_table)
+                connection,
+                reference,
+                parent_ranges,
+                ranges.get(reference.child_table),
+                links_set.get((reference.child_table, reference.column)),
             )
             if count:
                 blockers.append(

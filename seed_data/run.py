@@ -20,6 +20,8 @@ class RevisionReport:
     id_ranges: dict[str, str] = field(default_factory=dict)  # what a downgrade deleted
     # where an upgrade's time went: seconds per table written, and "validation"
     timings: dict[str, float] = field(default_factory=dict)
+    # rows of earlier revisions changed (upgrade) or changed back (downgrade), per column
+    changed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -28,6 +30,7 @@ class RevisionReport:
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
             **({"id_ranges": self.id_ranges} if self.id_ranges else {}),
+            **({"changed": self.changed} if self.changed else {}),
             **(
                 {"timings": {key: round(value, 2) for key, value in self.timings.items()}}
                 if self.timings
@@ -106,8 +109,10 @@ class SeedRun:
         for report in self.revisions:
             verb = "inserted" if report.direction == "upgrade" else "deleted"
             total = sum(report.rows.values())
+            changed = sum(report.changed.values())
+            also = f", changed {changed:,} earlier rows" if changed else ""
             lines.append(
-                f"  {report.direction} {report.revision}: {verb} {total:,} rows "
+                f"  {report.direction} {report.revision}: {verb} {total:,} rows{also} "
                 f"in {report.seconds:.2f} s"
             )
         totals: Counter[str] = Counter()

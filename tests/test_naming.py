@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from seed_data.generators.naming import code, unique_names
+from seed_data.generators.naming import unique_names
+from seed_data.uniques import TakenCodes, TakenValues, dashed, email_variant, numbered
 
 
 def test_unique_names_use_a_third_list_only_when_needed() -> None:
@@ -16,7 +17,21 @@ def test_unique_names_use_a_third_list_only_when_needed() -> None:
         unique_names(random.Random(1), 9, ["a", "b"], ["x", "y"], ["1", "2"])
 
 
-def test_codes_follow_terp_formats() -> None:
-    assert code("LOT-", 1, 5) == "LOT-00001"
-    assert code("BATCH-", 12, 6) == "BATCH-000012"
-    assert code("WHL", 3, 4) == "WHL0003"
+def test_codes_skip_the_numbers_rows_already_hold() -> None:
+    nothing = TakenCodes([])
+    assert [nothing.nth_free(n) for n in (1, 2, 12)] == [1, 2, 12]  # an empty database
+    taken = TakenCodes([1, 2, 3, 7, 9, 10, 11])
+    free = [taken.nth_free(n) for n in range(1, 8)]
+    assert free == [4, 5, 6, 8, 12, 13, 14]
+    assert TakenCodes([5]).nth_free(4) == 4 and TakenCodes([5]).nth_free(5) == 6
+
+
+def test_values_get_a_variant_when_taken() -> None:
+    names = TakenValues({"Emerald Farms", "Emerald Farms 2"})
+    assert names.free("Emerald Farms", numbered) == "Emerald Farms 3"
+    assert names.free("Sunset Growers", numbered) == "Sunset Growers"
+    emails = TakenValues({"ana.ruiz.1@example.com"})
+    assert emails.free("ana.ruiz.1@example.com", email_variant) == "ana.ruiz.1-2@example.com"
+    skus = TakenValues({"SKU-00001-00001"})
+    assert skus.free("SKU-00001-00001", dashed) == "SKU-00001-00001-2"
+    assert TakenValues(set()).free("anything", numbered) == "anything"

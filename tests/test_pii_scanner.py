@@ -217,11 +217,19 @@ def test_large_values(schema: sa.Engine, pii: Pii) -> None:
     }
 
 
+ROLE_PASSWORD = "scan-role-password-7f3a"
+
+
+def as_role(database_url: URL, role: str) -> str:
+    return render(database_url.set(username=role, password=ROLE_PASSWORD))
+
+
 @pytest.fixture
 def role(database_url: URL, engine: sa.Engine) -> Iterator[str]:
     """A login role without BYPASSRLS, dropped after the test."""
     name = f"scan_role_{uuid.uuid4().hex[:8]}"
-    run_sql(engine, f"create role {name} login nobypassrls")
+    # with a password: the embedded server authenticates every connection (SCRAM)
+    run_sql(engine, f"create role {name} login nobypassrls password '{ROLE_PASSWORD}'")
     try:
         yield name
     finally:
@@ -248,8 +256,8 @@ def test_row_level_security_is_a_warning(
         grant select on all tables in schema public to {role};
         """,
     )
-    as_role = render(database_url.set(username=role, password=None))
-    restricted = pii("scan", "--database-url", as_role)
+    role_url = as_role(database_url, role)
+    restricted = pii("scan", "--database-url", role_url)
     assert restricted.code == 0, restricted.out + restricted.err
     warnings = [line for line in restricted.out.splitlines() if line.startswith("warning:")]
     assert warnings == [
@@ -278,7 +286,7 @@ def test_columns_the_role_may_not_read_are_named(
         grant select (id, visible) on split to {role};
         """,
     )
-    result = pii("scan", "--database-url", render(database_url.set(username=role)))
+    result = pii("scan", "--database-url", as_role(database_url, role))
     assert result.code == 0, result.out + result.err
     assert (
         "warning: 1 column(s) this role may not read were not scanned: split.secret"
@@ -344,7 +352,7 @@ def test_a_failing_query_is_one_column_not_the_scan(
         grant select on all tables in schema public to {role};
         """,
     )
-    result = pii("scan", "--database-url", render(database_url.set(username=role)))
+    result = pii("scan", "--database-url", as_role(database_url, role))
     assert result.code == 2, result.out + result.err
     assert "fragile.note: could not be scanned (DivisionByZero)" in result.out
     assert "sturdy.note: 1 suspicious value(s) (phone)" in result.out

@@ -18,6 +18,7 @@ from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.plans.products import product_specs
 from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import numbered
 
 BRANDS = sa.table(
     "brands",
@@ -88,17 +89,22 @@ def generate(context: SeedContext) -> None:
     for strain, alias in STRAIN_ALIASES:
         aliases.setdefault(strain, []).append(alias)
 
+    taken_strains = context.taken("strains", "name")
+    written: dict[int, str] = {}  # the names written, a taken one's variant included
+
     def strain_rows(ids: IdBlock) -> Iterator[Row]:
-        for index, (strain_id, (name, category)) in enumerate(zip(ids, strains, strict=True)):
+        for index, (strain_id, (listed, category)) in enumerate(zip(ids, strains, strict=True)):
+            name = taken_strains.free(listed, numbered)
+            written[index] = name
             parent = rng.randrange(index) if index and rng.random() < PHENOTYPE_SHARE else None
             created = onboarding_moment(rng, profile.months)
             yield (
                 strain_id,
                 name,
                 standardized(name),
-                Jsonb(aliases.get(name, [])),
+                Jsonb(aliases.get(listed, [])),
                 category,
-                strains[parent][0] if parent is not None else None,
+                written[parent] if parent is not None else None,
                 ids[parent] if parent is not None else None,
                 created,
                 created,

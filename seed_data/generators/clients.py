@@ -15,9 +15,10 @@ from seed_data.datasets.businesses import (
 )
 from seed_data.fakes import email_local_part, fictional_phone, reserved_email, street_address
 from seed_data.generators.calendar import onboarding_moment
-from seed_data.generators.naming import code, unique_names
+from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import email_variant
 
 CLIENTS = sa.table(
     "clients",
@@ -48,6 +49,11 @@ def generate(context: SeedContext) -> None:
     rng, profile = context.rng, context.profile
     names = unique_names(rng, profile.clients, DISPENSARY_WORDS, DISPENSARY_SUFFIXES, BRANCH_CITIES)
 
+    teri_codes = {
+        prefix: context.codes("clients", "teri_code", prefix, 4) for prefix in ("WHL", "REG")
+    }
+    emails = context.taken("clients", "email")
+
     def rows(ids: IdBlock) -> Iterator[Row]:
         for index, (client_id, name) in enumerate(zip(ids, names, strict=True)):
             whale = index < profile.whale_clients
@@ -55,9 +61,12 @@ def generate(context: SeedContext) -> None:
             created = onboarding_moment(rng, profile.months)
             yield (
                 client_id,
-                code("WHL" if whale else "REG", number, 4),
+                teri_codes["WHL" if whale else "REG"](number),
                 name,
-                reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
+                emails.free(
+                    reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
+                    email_variant,
+                ),
                 fictional_phone(rng),
                 street_address(rng),
                 True,

@@ -9,7 +9,8 @@ PHOTOGRAPHY_COMPLETE or ON_HOLD, and 15 % of LIVE batches reserve 10-40 % of the
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
@@ -24,7 +25,6 @@ from seed_data.datasets.locations import (
     SHELVES_PER_RACK,
 )
 from seed_data.datasets.notes import LOT_NOTES
-from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import ANCHOR_TS, DAY, date_text, timestamp_text
@@ -35,6 +35,7 @@ from seed_data.plans.supply import BatchPlan
 from seed_data.plans.trading import plan_world
 from seed_data.plans.units import decimal_text, times_price
 from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import TakenValues, dashed
 
 LOTS = sa.table(
     "lots",
@@ -136,6 +137,14 @@ def whole(quantity: int, product: ProductSpec) -> int:
     return quantity if product.is_flower else quantity - quantity % 100
 
 
+@dataclass(frozen=True)
+class BatchCodes:
+    """A batch's code and SKU, skipping those the app's rows hold."""
+
+    batch: Callable[[int], str]
+    skus: TakenValues
+
+
 def batch_row(
     rng: random.Random,
     batch_id: int,
@@ -146,6 +155,7 @@ def batch_row(
     product_id: int,
     lot_id: int,
     workflow: dict[str, int],
+    codes: BatchCodes,
 ) -> Row:
     status = batch_status(rng, plan, outcome)
     reserved = 0
@@ -159,8 +169,8 @@ def batch_row(
     last = plan.created if outcome.last_moved is None else max(plan.created, outcome.last_moved)
     return (
         batch_id,
-        code("BATCH-", serial, 6),
-        f"SKU-{plan.product_index + 1:05d}-{plan.lot_index + 1:05d}",
+        codes.batch(serial),
+        codes.skus.free(f"SKU-{plan.product_index + 1:05d}-{plan.lot_index + 1:05d}", dashed),
         product_id,
         lot_id,
         status,
@@ -233,13 +243,18 @@ def generate(context: SeedContext) -> None:
         )
     }
 
+    lot_code = context.codes("lots", "code", "LOT-", 5)
+    codes = BatchCodes(
+        context.codes("batches", "code", "BATCH-", 6), context.taken("batches", "sku", "SKU-%")
+    )
+
     def lot_rows(ids: IdBlock) -> Iterator[Row]:
         for serial, (lot_id, lot) in enumerate(zip(ids, lots, strict=True), start=1):
             received = timestamp_text(lot.received)
             notes = rng.choice(LOT_NOTES) if rng.random() < 0.5 else None
             yield (
                 lot_id,
-                code("LOT-", serial, 5),
+                lot_code(serial),
                 vendor_ids[lot.vendor_index],
                 date_text(lot.received),
                 notes,
@@ -261,6 +276,7 @@ def generate(context: SeedContext) -> None:
                 product_ids[plan.product_index],
                 lot_ids[plan.lot_index],
                 workflow,
+                codes,
             )
 
     batch_ids = list(context.insert(BATCHES, len(batches), rows))

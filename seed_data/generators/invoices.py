@@ -7,11 +7,10 @@ PAID when nothing is due, PARTIAL when part is, OVERDUE, SENT or VIEWED when not
 paid yet."""
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 
-from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import date_text, timestamp_text
@@ -75,6 +74,7 @@ def invoice_row(
     order_ids: Sequence[int],
     client_ids: Sequence[int],
     user_ids: Sequence[int],
+    invoice_number: Callable[[int], str],
 ) -> Row:
     settlement = order.settlement
     assert settlement is not None and order.invoice is not None and order.due is not None
@@ -82,7 +82,7 @@ def invoice_row(
     updated = max([order.invoiced, *(at for at, _ in settlement.payments)])
     return (
         invoice_id,
-        code("INV-", order.invoice + 1, 6),
+        invoice_number(order.invoice + 1),
         client_ids[order.client],
         date_text(order.created),
         order.due,
@@ -114,10 +114,14 @@ def generate(context: SeedContext) -> None:
     product_ids = parent_ids(context, "products", len(world.products))
     batches, products = world.supply.batches, world.products
 
+    invoice_number = context.codes("invoices", "invoice_number", "INV-", 6)
+
     def rows(ids: IdBlock) -> Iterator[Row]:
         invoiced = (o for o in planned_orders(seed, profile) if o.settlement is not None)
         for invoice_id, order in zip(ids, invoiced, strict=True):
-            yield invoice_row(rng, invoice_id, order, order_ids, client_ids, user_ids)
+            yield invoice_row(
+                rng, invoice_id, order, order_ids, client_ids, user_ids, invoice_number
+            )
 
     invoice_ids = list(context.insert(INVOICES, summary.invoices, rows))
 
@@ -143,3 +147,20 @@ def generate(context: SeedContext) -> None:
                 )
 
     context.insert(INVOICE_LINE_ITEMS, summary.invoice_lines, line_rows)
+    mine = context.own_ids("invoices")
+    # clients.total_owed: the sum of amount_due over the client's invoices that are not
+    # VOID (TERP's "debt" filter); orders.invoice_id: the invoice made for the order
+    context.add(
+        "clients",
+        "total_owed",
+        "select customer_id, sum(amount_due) from invoices "
+        "where id <@ cast(:mine as int8multirange) and status <> 'VOID' group by customer_id",
+        mine=mine,
+    )
+    context.set(
+        "orders",
+        "invoice_id",
+        "select reference_id, id from invoices where id <@ cast(:mine as int8multirange) "
+        "and reference_type = 'ORDER'",
+        mine=mine,
+    )

@@ -24,8 +24,3 @@ def unique_names(rng: random.Random, count: int, *word_lists: Sequence[str]) -> 
             parts.append(words[position])
         names.append(" ".join(reversed(parts)))
     return names
-
-
-def code(prefix: str, number: int, width: int) -> str:
-    """TERP's codes: code("LOT-", 1, 5) -> "LOT-00001"; code("WHL", 1, 4) -> "WHL0001"."""
-    return f"{prefix}{number:0{width}d}"

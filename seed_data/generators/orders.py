@@ -9,12 +9,11 @@ a revision never updates earlier rows; an invoice points at its order instead
 """
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 
 from seed_data.datasets.notes import ORDER_NOTES
-from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import timestamp_text
@@ -90,6 +89,7 @@ def order_row(
     order_ids: IdBlock,
     client_ids: Sequence[int],
     user_ids: Sequence[int],
+    order_number: Callable[[int], str],
 ) -> Row:
     packed = order.fulfillment in ("PACKED", "SHIPPED")
     if order.converted_from is not None:
@@ -98,7 +98,7 @@ def order_row(
         notes = rng.choice(ORDER_NOTES) if rng.random() < NOTE_SHARE else None
     return (
         order_ids[order.index],
-        code("ORD-", order.index + 1, 6),
+        order_number(order.index + 1),
         order.order_type,
         order.is_draft,
         client_ids[order.client],
@@ -169,9 +169,11 @@ def generate(context: SeedContext) -> None:
     batch_ids = parent_ids(context, "batches", len(world.supply.batches))
     batch_products = [world.products[batch.product_index] for batch in world.supply.batches]
 
+    order_number = context.codes("orders", "order_number", "ORD-", 6)
+
     def order_rows(ids: IdBlock) -> Iterator[Row]:
         for order in planned_orders(seed, profile):
-            yield order_row(rng, order, ids, client_ids, user_ids)
+            yield order_row(rng, order, ids, client_ids, user_ids, order_number)
 
     order_ids = context.insert(ORDERS, summary.orders, order_rows)
     order_id_list = list(order_ids)
@@ -191,3 +193,13 @@ def generate(context: SeedContext) -> None:
                 )
 
     context.insert(ORDER_LINE_ITEMS, summary.order_lines, line_rows)
+    # clients.total_spent: the sum of orders.total over the client's sales that are
+    # neither drafts nor cancelled (TERP's "Total Spent"); added, so the app's part stays
+    context.add(
+        "clients",
+        "total_spent",
+        "select client_id, sum(total) from orders where id <@ cast(:mine as int8multirange) "
+        "and order_type = 'SALE' and not is_draft and sale_status is distinct from 'CANCELLED' "
+        "group by client_id",
+        mine=context.own_ids("orders"),
+    )

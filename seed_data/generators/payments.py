@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.datasets.notes import LOT_NOTES, PAYMENT_NOTES
-from seed_data.generators.naming import code
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, date_text, timestamp_text
@@ -126,6 +125,8 @@ def generate(context: SeedContext) -> None:
     cod = vendor_payments(world.supply.batches)
     lots = world.supply.lots
 
+    payment_number = context.codes("payments", "payment_number", "PAY-", 6)
+
     def rows(ids: IdBlock) -> Iterator[Row]:
         numbers = iter(enumerate(ids, start=1))
         for order in planned_orders(seed, profile):
@@ -138,7 +139,7 @@ def generate(context: SeedContext) -> None:
                 created = timestamp_text(at)
                 yield (
                     payment_id,
-                    code("PAY-", serial, 6),
+                    payment_number(serial),
                     *fields,
                     rng.choice(user_ids),
                     created,
@@ -152,7 +153,7 @@ def generate(context: SeedContext) -> None:
             created = timestamp_text(at)
             yield (
                 payment_id,
-                code("PAY-", serial, 6),
+                payment_number(serial),
                 "SENT",
                 date_text(at),
                 decimal_text(amount),

@@ -8,6 +8,7 @@ from seed_data.fakes import email_local_part, random_uuid, reserved_email
 from seed_data.generators.calendar import ANCHOR, moment_between, onboarding_moment
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import dashed, email_variant
 
 USERS = sa.table(
     "users",
@@ -29,6 +30,9 @@ LOGIN_METHODS = ("email", "google")
 def generate(context: SeedContext) -> None:
     rng, fake, profile = context.rng, context.faker, context.profile
 
+    emails = context.taken("users", "email")
+    open_ids = context.taken("users", "open_id", "seed-%")
+
     def rows(ids: IdBlock) -> Iterator[Row]:
         for serial, user_id in enumerate(ids, start=1):
             first, last = fake.first_name(), fake.last_name()
@@ -36,9 +40,11 @@ def generate(context: SeedContext) -> None:
             last_signed_in = moment_between(rng, created, ANCHOR)
             yield (
                 user_id,
-                f"seed-{random_uuid(rng)}",
+                open_ids.free(f"seed-{random_uuid(rng)}", dashed),
                 f"{first} {last}",
-                reserved_email(rng, email_local_part(first, last), serial),
+                emails.free(
+                    reserved_email(rng, email_local_part(first, last), serial), email_variant
+                ),
                 rng.choice(LOGIN_METHODS),
                 "admin" if serial <= ADMINS else "user",
                 last_signed_in,

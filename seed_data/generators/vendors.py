@@ -11,6 +11,7 @@ from seed_data.generators.calendar import onboarding_moment
 from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import email_variant, numbered
 
 VENDORS = sa.table(
     "vendors",
@@ -33,6 +34,10 @@ PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
 def generate(context: SeedContext) -> None:
     rng, fake, profile = context.rng, context.faker, context.profile
     names = unique_names(rng, profile.vendors, FARM_PREFIXES, FARM_SUFFIXES)
+    taken_names, emails = (
+        context.taken("vendors", "name"),
+        context.taken("vendors", "contact_email"),
+    )
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         for serial, (vendor_id, name) in enumerate(zip(ids, names, strict=True), start=1):
@@ -40,9 +45,11 @@ def generate(context: SeedContext) -> None:
             created = onboarding_moment(rng, profile.months)
             yield (
                 vendor_id,
-                name,
+                taken_names.free(name, numbered),
                 f"{first} {last}",
-                reserved_email(rng, email_local_part(first, last), serial),
+                emails.free(
+                    reserved_email(rng, email_local_part(first, last), serial), email_variant
+                ),
                 fictional_phone(rng),
                 rng.choices(PAYMENT_TERMS, PAYMENT_TERM_WEIGHTS)[0],
                 rng.choice(VENDOR_NOTES) if rng.random() < 0.5 else None,

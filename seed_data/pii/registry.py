@@ -174,6 +174,20 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
         }
     ),
     "seed_environment": frozenset({"id", "environment", "stamped_at", "stamped_by", "source"}),
+    "seed_ledger_changes": frozenset(
+        {
+            "id",
+            "revision",
+            "table_name",
+            "column_name",
+            "kind",
+            "row_ids",
+            "amounts",
+            "old_values",
+            "new_values",
+            "created_at",
+        }
+    ),
 }
 BOOKKEEPING_TABLES = tuple(BOOKKEEPING)
 

@@ -184,4 +184,42 @@ PAYMENT_RULES = (
     _negative("payments", "amount <= 0", "a payment moves a positive amount"),
 )
 
-RULES = (*ORDER_RULES, *INVOICE_RULES, *PAYMENT_RULES)
+# TERP derives these columns; each definition counts the app's rows too, so they are judged
+# on the whole database (`validate`), and seeding keeps its part of them with recorded
+# changes (seed_data/changes.py).
+DERIVED_RULES = (
+    Rule.over(
+        "client_total_spent",
+        "clients",
+        ("orders",),
+        "clients.total_spent = sum(orders.total) of the client's sales, neither drafts nor "
+        "cancelled",
+        "select c.id from clients c left join (select client_id, sum(total) as spent "
+        "from orders where order_type = 'SALE' and not is_draft "
+        "and sale_status is distinct from 'CANCELLED' group by client_id) o "
+        "on o.client_id = c.id where c.total_spent <> coalesce(o.spent, 0)",
+        whole_database=True,
+    ),
+    Rule.over(
+        "client_total_owed",
+        "clients",
+        ("invoices",),
+        "clients.total_owed = sum(amount_due) of the client's invoices that are not VOID",
+        "select c.id from clients c left join (select customer_id, sum(amount_due) as owed "
+        "from invoices where status <> 'VOID' group by customer_id) i "
+        "on i.customer_id = c.id where c.total_owed <> coalesce(i.owed, 0)",
+        whole_database=True,
+    ),
+    Rule.over(
+        "order_invoice_link",
+        "orders",
+        ("invoices",),
+        "orders.invoice_id is the invoice whose reference is that order (ORDER)",
+        "select o.id from orders o left join invoices i on i.reference_type = 'ORDER' "
+        "and i.reference_id = o.id and i.status <> 'VOID' "
+        "where o.invoice_id is distinct from i.id",
+        whole_database=True,
+    ),
+)
+
+RULES = (*ORDER_RULES, *INVOICE_RULES, *PAYMENT_RULES, *DERIVED_RULES)

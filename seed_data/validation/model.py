@@ -11,12 +11,21 @@ class Rule:
     reads: frozenset[str]  # every table the query reads (the rule runs when all exist)
     meaning: str  # what the rule says, in the words of TERP's own rules where it has them
     query: str  # SELECT returning a column `id`
+    # A derived column, whose definition counts the app's rows too: judged on the whole
+    # database (`validate`), not on the seeded rows alone (the app adds its own part).
+    whole_database: bool = False
 
     @classmethod
     def over(
-        cls, name: str, table: str, reads: tuple[str, ...], meaning: str, query: str
+        cls,
+        name: str,
+        table: str,
+        reads: tuple[str, ...],
+        meaning: str,
+        query: str,
+        whole_database: bool = False,
     ) -> "Rule":
-        return cls(name, table, frozenset((table, *reads)), meaning, query)
+        return cls(name, table, frozenset((table, *reads)), meaning, query, whole_database)
 
 
 @dataclass(frozen=True)

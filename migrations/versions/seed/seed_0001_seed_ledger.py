@@ -37,4 +37,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the changes later revisions made to earlier rows: a table the engine makes on first use
+    op.execute("drop table if exists seed_ledger_changes")
     op.drop_table("seed_ledger")
