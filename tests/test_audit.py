@@ -45,7 +45,9 @@ def test_upgrade_and_downgrade_are_recorded(cli: Cli, engine: sa.Engine) -> None
         "orders",
         "order_line_items",
         "validation",
+        "changes",  # clients.total_spent, changed last
     }
+    assert upgraded["seed_0007"]["changed"]["clients.total_spent"] > 0
     assert all(seconds >= 0 for seconds in upgraded["seed_0007"]["timings"].values())
     assert (undo.direction, undo.outcome) == ("downgrade", "success")
     (deleted,) = undo.revisions

@@ -62,10 +62,11 @@ insert into batches (id, code, sku, product_id, lot_id, status, payment_terms, u
     on_hand_qty, created_at) values (1, 'BATCH-000001', 'SKU-1', 1, 1, 'LIVE',
     'CONSIGNMENT', 1800, 8, '2025-01-02 10:00Z');
 insert into batch_locations (batch_id, site, qty) values (1, 'Main Warehouse', 8);
-insert into clients (id, teri_code, name) values (1, 'WHL0001', 'Hand Made Shop');
+insert into clients (id, teri_code, name, total_spent, total_owed)
+    values (1, 'WHL0001', 'Hand Made Shop', 4800, 3800);
 insert into orders (id, order_number, order_type, client_id, created_by, subtotal, total,
-    total_cogs, total_margin, sale_status, created_at) values (1, 'ORD-000001', 'SALE', 1, 1,
-    4800, 4800, 3600, 1200, 'PARTIAL', '2025-01-03 10:00Z');
+    total_cogs, total_margin, sale_status, invoice_id, created_at) values (1, 'ORD-000001',
+    'SALE', 1, 1, 4800, 4800, 3600, 1200, 'PARTIAL', 1, '2025-01-03 10:00Z');
 insert into order_line_items (order_id, batch_id, quantity, cogs_per_unit, unit_price,
     line_total) values (1, 1, 2, 1800, 2400, 4800);
 insert into invoices (id, invoice_number, customer_id, invoice_date, due_date, subtotal,
