@@ -441,15 +441,7 @@ def test_an_empty_terp_database_reports_no_data(
     assert page.read_text().count("no data") >= len(CHARTS)
 
 
-def test_not_a_terp_database(database_url: URL) -> None:
-    result = run_report(database_url)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("FAILED: database ")
-    assert "holds none of TERP's tables" in result.stderr
-    assert len(result.stderr.splitlines()) == 1
-
-
+# A database without TERP's tables: tests/test_seed_data_commands.py, as for every command.
 def test_a_partial_schema_cannot_be_reported(engine: sa.Engine, database_url: URL) -> None:
     with engine.begin() as connection:
         connection.execute(sa.text("create table lots (id bigint primary key, code text)"))
