@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +21,8 @@ from sqlalchemy.engine import URL
 from seed_data.cli import main
 from seed_data.report.charts import CHARTS
 from seed_data.report.figures import Figures, MovementTally, collect
-from seed_data.report.lines import average_sale, gini, lorenz, top_share
+from seed_data.report.lines import average_sale, gini, lorenz, sections, top_share
+from seed_data.report.page import load_renderer
 from tests.conftest import InProcess, render, seed_data_command
 
 END = date(2025, 12, 31)
@@ -285,6 +286,14 @@ def test_an_earlier_end_takes_back_what_came_after(hand_made: sa.Engine) -> None
     assert figures.payments == 7 and figures.orders == 2  # P6 (Dec 20) comes after
 
 
+def test_the_same_database_gives_the_same_page(hand_made: sa.Engine) -> None:
+    figures = figures_of(hand_made, END)
+    render = load_renderer()
+    first = render(figures, list(sections(figures)), "set with --as-of")
+    assert first == render(figures, list(sections(figures)), "set with --as-of")
+    assert first.count('<figure class="chart"') == len(CHARTS)
+
+
 def test_lorenz_and_gini() -> None:
     equal = [Decimal(5)] * 4
     assert lorenz(equal) == [(0.0, 0.0), (0.25, 0.25), (0.5, 0.5), (0.75, 0.75), (1.0, 1.0)]
@@ -429,7 +438,7 @@ def test_an_empty_terp_database_reports_no_data(
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
-        f"report as of {date.today().isoformat()} (today: the database holds no order; "
+        f"report as of {datetime.now(UTC).date().isoformat()} (today: the database holds no order; "
     )
     assert "  non-flower share of revenue: n/a (target >= 10 %): no data" in lines
     assert (
@@ -439,6 +448,13 @@ def test_an_empty_terp_database_reports_no_data(
     assert lines[-2] == "report: 3 of 3 targets met"  # the three that want none
     assert lines[-1] == f"report: HTML page written to {page} ({page.stat().st_size:,} bytes)"
     assert page.read_text().count("no data") >= len(CHARTS)
+
+    nowhere = tmp_path / "missing" / "page.html"
+    unwritable = run_report(database_url, "--html", str(nowhere))
+    assert unwritable.returncode == 2
+    assert unwritable.stderr == (
+        f"FAILED: cannot write the HTML page to {nowhere}: No such file or directory\n"
+    )
 
 
 # A database without TERP's tables: tests/test_seed_data_commands.py, as for every command.

@@ -2,7 +2,7 @@
 against the targets a realistic dataset should meet; optionally as one HTML page."""
 
 import argparse
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ def _end(connection: sa.Connection, as_of: date | None) -> tuple[date, str]:
         return as_of, "set with --as-of"
     latest = report_figures.latest_order_day(connection)
     if latest is None:
-        return date.today(), "today: the database holds no order"
+        return datetime.now(UTC).date(), "today: the database holds no order"
     return latest, "the day of the latest order"
 
 

@@ -43,12 +43,13 @@ NONE = Target("0", lambda value: value == 0)
 class Line:
     label: str
     value: str
-    target: str | None = None  # "target >= 10 %", or a reference such as "TERP: 0.5 %"
-    met: bool | None = None  # None: no target, or no data to judge
+    target: str | None = None  # "target >= 10 %" when judged, else a reference ("TERP: 0.5 %")
+    judged: bool = False
+    met: bool | None = None  # judged lines only; None: no data to judge (no CASH payment)
 
     @property
     def verdict(self) -> str | None:
-        if self.target is None or not self.target.startswith("target"):
+        if not self.judged:
             return None
         if self.met is None:
             return "no data"
@@ -92,7 +93,7 @@ def quantity(value: Decimal | float) -> str:
 def checked(label: str, value: float | None, shown: str, target: Target, suffix: str = "") -> Line:
     """A figure against its target; no data (value None) is neither met nor missed."""
     met = None if value is None else target.holds(value)
-    return Line(label, shown + suffix, f"target {target.text}", met)
+    return Line(label, shown + suffix, f"target {target.text}", judged=True, met=met)
 
 
 def lorenz(revenues: list[Decimal]) -> list[tuple[float, float]]:
@@ -398,6 +399,6 @@ def _concentration(figures: Figures) -> Iterator[Line]:
 
 
 def targets(all_sections: list[Section]) -> tuple[int, int]:
-    """(met, judged): lines with a target and data to judge it."""
+    """(met, judged): lines with a target and the data to judge it."""
     judged = [line for section in all_sections for line in section.lines if line.met is not None]
     return sum(1 for line in judged if line.met), len(judged)
