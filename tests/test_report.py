@@ -392,10 +392,10 @@ def test_text_on_a_seeded_database(seeded_small: sa.Engine) -> None:
         match = FIGURE_LINE.fullmatch(line)
         assert match, line
         if (match["target"] or "").startswith("target"):
-            assert match["verdict"] in ("met", "not met"), line
+            assert match["verdict"] in ("met", "not met", "no data"), line
             judged += 1
     assert judged == 16
-    assert re.fullmatch(r"report: \d+ of 16 targets met", lines[-1])
+    assert re.fullmatch(r"report: \d+ of \d+ targets met", lines[-1])
     for label in (
         "non-flower share of revenue",
         "flower months on hand",

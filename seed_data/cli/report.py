@@ -13,6 +13,7 @@ from seed_data.database import connect, create_engine
 from seed_data.errors import SeedError
 from seed_data.report import figures as report_figures
 from seed_data.report.lines import Section, sections, targets
+from seed_data.report.page import load_renderer
 from seed_data.validation import existing_tables
 
 NAME = "report"
@@ -76,8 +77,6 @@ def _report(arguments: argparse.Namespace) -> int:
     render = None
     if arguments.html is not None:
         # Before the database is read: a missing extra should not cost a whole report.
-        from seed_data.report.page import load_renderer
-
         render = load_renderer()
     _, url = target(arguments)
     engine = create_engine(url)

@@ -41,9 +41,7 @@ FLOWER = "Flower"
 UNKNOWN_CATEGORY = "(no product)"
 AGING_BUCKETS = ("not due", "1-30", "31-60", "61-90", "91-120", "over 120")
 
-_LATEST_ORDER_DAY = sa.text(
-    "select (max(created_at) at time zone 'UTC')::date from orders where created_at is not null"
-)
+_LATEST_ORDER_DAY = sa.text("select (max(created_at) at time zone 'UTC')::date from orders")
 
 # Confirmed sales up to the end and their lines with each line's category.
 _SALES = """
