@@ -10,7 +10,12 @@ thousand client rows and extrapolated to the profile's row count; it says so.
 
 Run: scripts/bench [--profiles small,medium] [--repeat 3] (server: BENCH_SERVER_URL, default
 the machine's PostgreSQL at 127.0.0.1:5432, else the embedded one). SEED_LOAD_IN_PLACE=true
-in the environment benches the seed with keys and indexes kept in place during loads."""
+in the environment benches the seed with keys and indexes kept in place during loads.
+
+`--baseline DIR` compares against another checkout of this project (say `git worktree add
+/tmp/base <commit>`), with this checkout's interpreter: each repeat seeds with the
+baseline, then with this checkout, alternately, so both see the same machine; a last row
+gives this checkout's median seconds over the baseline's (1.10: 10 % slower)."""
 
 import argparse
 import os
@@ -36,7 +41,11 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from seed_data.database import parse_database_url  # noqa: E402
 from seed_data.embedded import embedded_database_url  # noqa: E402
 
-ALEMBIC = [sys.executable, "-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini")]
+
+def alembic_command(root: Path) -> list[str]:
+    return [sys.executable, "-m", "alembic", "-c", str(root / "alembic.ini")]
+
+
 BOOKKEEPING = {"seed_ledger", "seed_runs", "seed_environment", "alembic_version"}
 
 
@@ -57,13 +66,16 @@ def fresh_database(server: URL) -> Iterator[URL]:
             connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
-def alembic(url: URL, *args: str, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run the alembic CLI; return (wall seconds, peak RSS in MB) of that process."""
+def alembic(
+    url: URL, *args: str, env: dict[str, str] | None = None, root: Path = PROJECT_ROOT
+) -> tuple[float, int]:
+    """Run the alembic CLI of the checkout at `root`; return (wall seconds, peak RSS in MB)
+    of that process."""
     env = {**os.environ, "DATABASE_URL": render(url), **(env or {})}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [*ALEMBIC, *args],
-        cwd=PROJECT_ROOT,
+        [*alembic_command(root), *args],
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -158,17 +170,21 @@ def naive_rows_per_second(url: URL, sample: int) -> float:
     return sample / seconds
 
 
-def bench_profile(server: URL, profile: str, naive_rate: float) -> dict[str, object]:
+def bench_profile(
+    server: URL, profile: str, naive_rate: float, root: Path = PROJECT_ROOT
+) -> dict[str, object]:
     with fresh_database(server) as seeded, fresh_database(server) as replay:
-        alembic(seeded, "upgrade", "schema@head")
-        alembic(replay, "upgrade", "schema@head")
-        seed_seconds, peak_mb = alembic(seeded, "-x", f"profile={profile}", "upgrade", "seed@head")
+        alembic(seeded, "upgrade", "schema@head", root=root)
+        alembic(replay, "upgrade", "schema@head", root=root)
+        seed_seconds, peak_mb = alembic(
+            seeded, "-x", f"profile={profile}", "upgrade", "seed@head", root=root
+        )
         with tempfile.TemporaryDirectory() as workdir:
             copy_seconds, rows = raw_copy_seconds(seeded, replay, Path(workdir))
-        down_seconds, _ = alembic(seeded, "downgrade", "seed@base")
+        down_seconds, _ = alembic(seeded, "downgrade", "seed@base", root=root)
     naive_seconds = rows / naive_rate
     return {
-        "profile": profile,
+        "profile": profile if root == PROJECT_ROOT else f"{profile} base",
         "rows": rows,
         "seconds": seed_seconds,
         "rows/s": rows / seed_seconds,
@@ -201,7 +217,14 @@ def main() -> None:
         help="runs per profile; with more than one, a median row follows (the machine is "
         "shared: single runs vary by 10-30 %%)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of this project to compare against, run alternately",
+    )
     args = parser.parse_args()
+    if args.baseline and not (args.baseline / "alembic.ini").is_file():
+        raise SystemExit(f"bench: {args.baseline} is not a checkout of this project")
     server = default_server()
     with fresh_database(server) as scratch:
         alembic(scratch, "upgrade", "schema@head")
@@ -223,16 +246,31 @@ def main() -> None:
     ]
     print(" | ".join(f"{c:>11}" for c in columns))
     for profile in args.profiles.split(","):
-        results = []
+        results, baseline = [], []
         for _ in range(args.repeat):
+            if args.baseline:
+                baseline.append(bench_profile(server, profile, naive_rate, args.baseline.resolve()))
+                print_row(columns, baseline[-1])
             results.append(bench_profile(server, profile, naive_rate))
             print_row(columns, results[-1])
         if len(results) > 1:
-            median: dict[str, object] = {"profile": "median"}
-            for column in columns[1:]:
-                values = [result[column] for result in results]
-                median[column] = statistics.median(values)  # type: ignore[type-var]
-            print_row(columns, median)
+            print_row(columns, median_row("median", columns, results))
+        if baseline:
+            if len(baseline) > 1:
+                print_row(columns, median_row("base median", columns, baseline))
+            ours = statistics.median(float(r["seconds"]) for r in results)  # type: ignore[arg-type]
+            theirs = statistics.median(float(r["seconds"]) for r in baseline)  # type: ignore[arg-type]
+            print(f"{profile}: {ours:.1f} s, the baseline {theirs:.1f} s: x{ours / theirs:.2f}")
+
+
+def median_row(
+    label: str, columns: list[str], results: list[dict[str, object]]
+) -> dict[str, object]:
+    median: dict[str, object] = {"profile": label}
+    for column in columns[1:]:
+        values = [result[column] for result in results]
+        median[column] = statistics.median(values)  # type: ignore[type-var]
+    return median
 
 
 def print_row(columns: list[str], result: dict[str, object]) -> None:

@@ -12,7 +12,7 @@ import random
 import re
 import uuid
 
-from seed_data.datasets.businesses import CALIFORNIA_CITIES
+from seed_data.datasets.cities import City
 from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
 from seed_data.pii.registry import Kind
 
@@ -56,15 +56,17 @@ def reserved_email(rng: random.Random, local_part: str, serial: int | None = Non
     return f"{local_part}{suffix}@{rng.choice(RESERVED_EMAIL_DOMAINS)}"
 
 
-def fictional_phone(rng: random.Random) -> str:
-    return f"({rng.choice(CALIFORNIA_AREA_CODES)}) {FICTIONAL_EXCHANGE}-01{rng.randrange(100):02d}"
+def fictional_phone(rng: random.Random, area_code: str | None = None) -> str:
+    """A 555-01xx number; in the area code given (a city's), else a California one."""
+    area = area_code or rng.choice(CALIFORNIA_AREA_CODES)
+    return f"({area}) {FICTIONAL_EXCHANGE}-01{rng.randrange(100):02d}"
 
 
-def street_address(rng: random.Random) -> str:
-    """A made-up California street address from the project's word lists."""
+def street_address(rng: random.Random, city: City) -> str:
+    """A made-up street in a real California city, with that city's ZIP code."""
     return (
         f"{rng.randrange(100, 10000)} {rng.choice(STREET_NAMES)} {rng.choice(STREET_SUFFIXES)}, "
-        f"{rng.choice(CALIFORNIA_CITIES)}, CA {rng.randrange(90001, 96162)}"
+        f"{city.name}, CA {city.zip_code}"
     )
 
 

@@ -35,9 +35,19 @@ def digits_after(column: str, prefix: str, width: int) -> str:
     )
 
 
+# What a buyer has paid on an invoice: its RECEIVED payments less the refunds (SENT to the
+# customer) on it; and the refunds alone.
+NET_PAID = (
+    "select coalesce(sum(case when p.payment_type = 'RECEIVED' then p.amount else -p.amount "
+    "end), 0) from payments p where p.invoice_id = i.id"
+)
+REFUNDED = (
+    "select coalesce(sum(p.amount), 0) from payments p where p.invoice_id = i.id "
+    "and p.payment_type = 'SENT' and p.customer_id is not null"
+)
+
 REFERENCES = (
     ("brands", "vendor_id", "vendors"),
-    ("strains", "parent_strain_id", "strains"),
     ("products", "brand_id", "brands"),
     ("products", "strain_id", "strains"),
     ("lots", "vendor_id", "vendors"),
@@ -99,11 +109,10 @@ CHECKS: dict[str, Check] = {
     ),
     "invoice amount_due = total_amount - amount_paid": Check(
         "select count(*) from invoices where amount_due + amount_paid <> total_amount",
-        "select count(*) from invoices where amount_paid > 0 and amount_due > 0",
+        "select count(*) from invoices where amount_paid > 0",
     ),
-    "invoice amount_paid = sum of its RECEIVED payments": Check(
-        "select count(*) from invoices i where i.amount_paid <> (select coalesce(sum(p.amount), 0)"
-        " from payments p where p.invoice_id = i.id and p.payment_type = 'RECEIVED')",
+    "invoice amount_paid = its RECEIVED payments less the refunds sent on it": Check(
+        f"select count(*) from invoices i where i.amount_paid <> ({NET_PAID})",
         "select count(distinct invoice_id) from payments where payment_type = 'RECEIVED'",
     ),
     "invoice status follows its balance": Check(
@@ -111,19 +120,56 @@ CHECKS: dict[str, Check] = {
         "(status = 'PAID' and amount_due = 0) "
         "or (status = 'PARTIAL' and amount_paid > 0 and amount_due > 0) "
         "or (status in ('SENT', 'VIEWED', 'OVERDUE') and amount_paid = 0 "
-        "and amount_due = total_amount))",
+        "and amount_due = total_amount) "
+        "or (status = 'VOID' and notes like 'Written off%' and amount_due > 0))",
         "select count(distinct status) from invoices",
     ),
     "invoice status follows the calendar": Check(
         "select count(*) from invoices where (status = 'OVERDUE' and due_date >= :anchor_day) "
         "or (status in ('SENT', 'VIEWED') and due_date < :anchor_day)",
-        "select count(*) from invoices where status = 'OVERDUE'",
+        "select count(*) from invoices where status in ('OVERDUE', 'SENT', 'VIEWED')",
     ),
-    "each confirmed sale has one invoice for its total, to its client": Check(
+    "each confirmed sale has one invoice for its total (less refunds), to its client": Check(
         f"select count(*) from orders o where {CONFIRMED} and 1 <> (select count(*) "
         "from invoices i where i.reference_type = 'ORDER' and i.reference_id = o.id "
-        "and i.total_amount = o.total and i.customer_id = o.client_id)",
+        f"and i.total_amount + ({REFUNDED}) = o.total and i.customer_id = o.client_id)",
         f"select count(*) from orders o where {CONFIRMED}",
+    ),
+    "a refund goes to a paid invoice's own client": Check(
+        "select count(*) from payments p where p.payment_type = 'SENT' "
+        "and p.customer_id is not null and not exists (select 1 from invoices i "
+        "where i.id = p.invoice_id and i.customer_id = p.customer_id and i.status = 'PAID')",
+        "select count(*) from payments where payment_type = 'SENT' and customer_id is not null",
+    ),
+    "nobody pays by card": Check(
+        "select count(*) from payments where payment_method like '%CARD%'",
+        "select count(*) from payments",
+    ),
+    "no sale on credit terms while its client owes 90 days past due": Check(
+        "select count(*) from orders s where s.order_type = 'SALE' and not s.is_draft "
+        "and s.sale_status <> 'CANCELLED' and s.payment_terms <> 'COD' and exists ("
+        "select 1 from invoices i where i.customer_id = s.client_id "
+        "and i.reference_type = 'ORDER' and i.due_date < (s.created_at at time zone 'UTC')::date"
+        " - 90 and i.total_amount > (select coalesce(sum(p.amount), 0) from payments p "
+        "where p.invoice_id = i.id and p.payment_type = 'RECEIVED' "
+        "and p.payment_date <= (s.created_at at time zone 'UTC')::date))",
+        "select count(*) from orders where payment_terms = 'COD' and order_type = 'SALE'",
+    ),
+    "a written-off invoice was left unpaid 180 days past due": Check(
+        "select count(*) from invoices where status = 'VOID' and (notes not like 'Written off%' "
+        "or amount_due = 0 or (updated_at at time zone 'UTC')::date - due_date < 180)",
+        "select count(*) from invoices where status = 'VOID'",
+    ),
+    "a buyer returns no more than its order took from that batch": Check(
+        "select count(*) from inventory_movements r where r.movement_type = 'REFUND_RETURN' "
+        "and (r.quantity_change <= 0 or r.quantity_change + (select coalesce(sum("
+        "s.quantity_change), 0) from inventory_movements s where s.movement_type = 'SALE' "
+        "and s.reference_id = r.reference_id and s.batch_id = r.batch_id) > 0)",
+        "select count(*) from inventory_movements where movement_type = 'REFUND_RETURN'",
+    ),
+    "strains carry no invented lineage": Check(
+        "select count(*) from strains where parent_strain_id is not null",
+        "select count(*) from strains",
     ),
     "an invoice's lines are its order's lines": Check(
         "select count(*) from (select i.id, l.batch_id, l.quantity, l.unit_price, l.line_total "
@@ -140,9 +186,8 @@ CHECKS: dict[str, Check] = {
         "select count(*) from orders where sale_status in ('PAID', 'PARTIAL', 'OVERDUE')",
     ),
     "payments are positive and never overpay": Check(
-        "select count(*) from invoices i where (select coalesce(sum(amount), 0) from payments p "
-        "where p.invoice_id = i.id) > i.total_amount or exists (select 1 from payments p "
-        "where p.invoice_id = i.id and p.amount <= 0)",
+        f"select count(*) from invoices i where ({NET_PAID}) > i.total_amount "
+        "or exists (select 1 from payments p where p.invoice_id = i.id and p.amount <= 0)",
         "select count(*) from payments",
     ),
     "COD batches were paid to their vendor": Check(
@@ -176,7 +221,7 @@ CHECKS: dict[str, Check] = {
     ),
     "reserved and held stock are part of on-hand stock": Check(
         "select count(*) from batches where reserved_qty + hold_qty > on_hand_qty",
-        "select count(*) from batches where reserved_qty > 0",
+        "select count(*) from batches where on_hand_qty > 0",
     ),
     "locations hold the batch's physical stock": Check(
         "select count(*) from batches b where b.on_hand_qty + b.quarantine_qty <> "
@@ -268,7 +313,15 @@ def run_check(engine: sa.Engine, check: Check) -> tuple[int, int]:
     return int(broken or 0), int(looked_at or 0)
 
 
-@pytest.mark.parametrize("rule", CHECKS)
+# Too rare for the small profile's 80 orders (returns are 0.5 % of sales, write-offs
+# fewer): judged at medium.
+MEDIUM_ONLY = {
+    "a buyer returns no more than its order took from that batch",
+    "a written-off invoice was left unpaid 180 days past due",
+}
+
+
+@pytest.mark.parametrize("rule", [rule for rule in CHECKS if rule not in MEDIUM_ONLY])
 def test_rule_holds_small(seeded_small: sa.Engine, rule: str) -> None:
     broken, looked_at = run_check(seeded_small, CHECKS[rule])
     assert looked_at > 0, f"{rule}: nothing to check"
@@ -333,7 +386,7 @@ def flower_cost_per_pound(engine: sa.Engine) -> dict[str, tuple[float, float, se
 
 def test_small_is_plausible(seeded_small: sa.Engine) -> None:
     assert 0.45 < whale_share(seeded_small) < 0.9
-    assert 0.22 < margin(seeded_small) < 0.29
+    assert 0.27 < margin(seeded_small) < 0.36  # category margins 35-50 %, flower most
     assert 2.5 < lines_per_order(seeded_small) < 3.5
     with seeded_small.connect() as connection:
         categories = set(
@@ -351,7 +404,7 @@ def test_small_is_plausible(seeded_small: sa.Engine) -> None:
 def test_medium_is_terps_full_scenario(seeded_medium: sa.Engine) -> None:
     engine = seeded_medium
     assert 0.65 < whale_share(engine) < 0.75
-    assert 0.23 < margin(engine) < 0.27
+    assert 0.29 < margin(engine) < 0.36
     assert 2.9 < lines_per_order(engine) < 3.2
     with engine.connect() as connection:
         months = connection.execute(
@@ -374,6 +427,15 @@ def test_medium_is_terps_full_scenario(seeded_medium: sa.Engine) -> None:
         statuses: dict[str, int] = dict(
             connection.execute(sa.text("select status, count(*) from invoices group by 1")).all()
         )
+        overdue_share = float(
+            connection.scalar(
+                sa.text(
+                    "select sum(amount_due) filter (where due_date < :day) / sum(amount_due) "
+                    "from invoices where status <> 'VOID'"
+                ),
+                {"day": ANCHOR.date()},
+            )
+        )
         terms = set(connection.scalars(sa.text("select distinct payment_terms from batches")))
         vendors_delivering = connection.scalar(
             sa.text("select count(distinct vendor_id) from lots")
@@ -388,16 +450,18 @@ def test_medium_is_terps_full_scenario(seeded_medium: sa.Engine) -> None:
     # quotes and sales, drafts of both
     assert {"SALE", "QUOTE", "SALE draft", "QUOTE draft"} <= set(kinds)
     assert 0.1 < kinds["QUOTE"] / sum(kinds.values()) < 0.3
-    # receivables: mostly paid, some partly, about 15 % overdue at most
-    assert {"PAID", "PARTIAL", "OVERDUE"} <= set(statuses)
-    assert 0.05 < statuses["OVERDUE"] / sum(statuses.values()) < 0.2
+    # receivables: mostly paid, some partly, some written off; TERP's target is 15 % of
+    # receivables overdue, half of that past 120 days
+    assert {"PAID", "PARTIAL", "OVERDUE", "VOID"} <= set(statuses)
+    assert 0.05 < overdue_share < 0.3
     # vendors are cultivators handing lots over on consignment or COD, in turn
     assert terms == {"CONSIGNMENT", "COD"}
     assert vendors_delivering == 8
-    # flower sells by the pound near TERP's per-pound figures, at about 25 % margin
+    # flower sells by the pound near TERP's per-pound figures, at about 35 % margin
+    # (aged stock sold at half of it)
     flower = flower_cost_per_pound(engine)
     for grow, per_pound in FLOWER_PRICE_PER_LB:
         cost, markup, units = flower[grow]
         assert units == {"LB"}
         assert abs(cost / per_pound - 1) < 0.12, (grow, cost)
-        assert 1.25 < markup < 1.45, (grow, markup)
+        assert 1.35 < markup < 1.6, (grow, markup)

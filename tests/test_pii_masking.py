@@ -14,6 +14,7 @@ from seed_data.pii.masking import (
     FIRST_NAMES,
     KEY_VARIABLE,
     LAST_NAMES,
+    NOTES,
     Masker,
     MaskingKey,
     MaskingKeyMissing,
@@ -51,6 +52,20 @@ def test_deterministic_with_a_key_and_different_with_another(
     assert masked != value
     assert Masker(OTHER_KEY, strategy).mask(kind, value) != masked
     assert not shapes.findings(kind, masked or "")
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_a_value_the_pools_hold_is_never_handed_back(strategy: Strategy) -> None:
+    """Seeded notes and names come from the very pools masks are drawn from; a mask that
+    drew the value it replaces would leave it in place. Over 40 keys and every note, the
+    first draw would do that dozens of times."""
+    for index in range(40):
+        masker = Masker(MaskingKey(f"key {index}: 0123456789abcdef".encode(), "t"), strategy)
+        for note in NOTES:
+            masked = masker.mask(Kind.FREE_TEXT, note)
+            assert masked != note and masked == masker.mask(Kind.FREE_TEXT, note.upper())
+        for name in FIRST_NAMES[:100]:
+            assert masker.mask(Kind.PERSON_NAME, name) != name
 
 
 def test_another_key_changes_almost_every_value() -> None:

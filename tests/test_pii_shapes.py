@@ -8,6 +8,7 @@ import pytest
 
 from seed_data import fakes
 from seed_data.datasets import notes
+from seed_data.datasets.cities import CITIES
 from seed_data.errors import SeedIntegrityError
 from seed_data.pii import guard, shapes
 from seed_data.pii.registry import Kind
@@ -192,8 +193,10 @@ def test_everything_generation_draws_from_is_clean() -> None:
         assert not shapes.findings(Kind.PERSON_NAME, f"{first} {last}")
         email = fakes.reserved_email(rng, fakes.email_local_part(first, last), rng.randrange(10**6))
         assert not shapes.findings(Kind.EMAIL, email)
+        city = rng.choice(CITIES)
         assert not shapes.findings(Kind.PHONE, fakes.fictional_phone(rng))
-        assert not shapes.findings(Kind.STREET_ADDRESS, fakes.street_address(rng))
+        assert not shapes.findings(Kind.PHONE, fakes.fictional_phone(rng, city.area_code))
+        assert not shapes.findings(Kind.STREET_ADDRESS, fakes.street_address(rng, city))
     lists = [getattr(notes, name) for name in dir(notes) if name.isupper() and name[0] != "_"]
     texts = [text for texts in lists if isinstance(texts, tuple) for text in texts]
     assert texts and not any(shapes.findings(Kind.FREE_TEXT, text) for text in texts)

@@ -5,18 +5,20 @@ received, an empty market) behave."""
 import random
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from seed_data.generators.inventory import batch_status, location_rows
 from seed_data.generators.orders import margin_percent
-from seed_data.plans.clock import ANCHOR_TS, DAY, day, plus_days
+from seed_data.plans.clock import ANCHOR_TS, DAY, day, history_start_ts, is_office_time, plus_days
 from seed_data.plans.products import ProductSpec, product_specs
 from seed_data.plans.recording import order_lines, plan_summary, planned_orders, stock_moves
 from seed_data.plans.settlement import settle
 from seed_data.plans.stock import BatchOutcome, StockBook
-from seed_data.plans.supply import BatchPlan, ProductPicker
-from seed_data.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove
+from seed_data.plans.supply import FLOWER_SOLD_PER_ORDER, BatchPlan, ProductPicker
+from seed_data.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove, plan_world
 from seed_data.plans.units import apportion, decimal_text, times_price
 from seed_data.profiles import PROFILES, Profile
 
@@ -78,7 +80,11 @@ def test_medium_stock_never_goes_negative_and_every_path_occurs() -> None:
     )
     assert book.outcomes == summary.outcomes
     assert sum(kinds.values()) == summary.movements
-    assert set(kinds) == {"INTAKE", "SAMPLE", "ADJUSTMENT", "QUARANTINE", "SALE"}
+    # aged stock goes back to its consignor (RETURN), buyers send goods back
+    # (REFUND_RETURN); owned stock written off when aged (DISPOSAL) is rare once supply
+    # follows demand
+    paths = {"INTAKE", "SAMPLE", "ADJUSTMENT", "QUARANTINE", "SALE", "RETURN", "REFUND_RETURN"}
+    assert paths <= set(kinds) <= paths | {"DISPOSAL"}
     assert {"SALE CANCELLED", "SALE PENDING", "QUOTE CONVERTED", "QUOTE EXPIRED"} <= set(orders)
     assert sum(orders.values()) == MEDIUM.orders == summary.orders
     quarantined = [o for o in summary.outcomes if o.quarantined]
@@ -129,11 +135,11 @@ def test_a_lot_never_holds_one_product_twice() -> None:
     ]
     picker = ProductPicker(products)
     taken = {0, 1}
-    assert picker.pick(random.Random(3), 3, taken) == 2  # serial 3: the edible slot, taken
+    assert picker.pick(random.Random(3), 2, taken, 6) == 2  # serial 2: the edible slot, taken
 
 
 def test_catalog_too_small_for_its_products() -> None:
-    with pytest.raises(ValueError, match="distinct products"):
+    with pytest.raises(ValueError, match=r"only \d+ distinct \w+ products for \d+"):
         product_specs(42, replace(PROFILES["small"], vendors=1, strains=1, products=400))
 
 
@@ -164,3 +170,75 @@ def test_batch_status_and_places_for_special_batches() -> None:
         sum(q for _, _, q in p) == 900 and all(s == "Cold Storage" for s, _, _ in p) for p in places
     )
     assert any(len(p) == 2 for p in places) and all(q % 100 == 0 for p in places for _, _, q in p)
+
+
+def confirmed_sales(profile: Profile) -> list[PlannedOrder]:
+    return [
+        order
+        for order in planned_orders(42, profile)
+        if order.order_type == "SALE" and not order.is_draft and not order.cancelled
+    ]
+
+
+def test_medium_flower_supply_follows_demand() -> None:
+    world = plan_world(42, MEDIUM)
+    flower = [world.products[batch.product_index].is_flower for batch in world.supply.batches]
+    sold = sum(
+        line.quantity
+        for order in confirmed_sales(MEDIUM)
+        for line in order.lines
+        if flower[line.batch]
+    )
+    bought = sum(
+        b.intake for b, is_flower in zip(world.supply.batches, flower, strict=True) if is_flower
+    )
+    # the constant supply is is sized by what the plan's buyers take, within 10 %
+    assert abs(sold / 100 / MEDIUM.orders / FLOWER_SOLD_PER_ORDER - 1) < 0.1
+    assert 1.0 < bought / sold < 1.3
+
+
+def test_orders_and_deliveries_keep_office_time() -> None:
+    pacific = ZoneInfo("America/Los_Angeles")
+    local = [
+        datetime.fromtimestamp(order.created, UTC).astimezone(pacific)
+        for order in planned_orders(42, MEDIUM)
+    ]
+    assert sum(7 <= moment.hour < 19 for moment in local) / len(local) >= 0.95
+    assert sum(moment.weekday() < 5 for moment in local) / len(local) >= 0.85
+    start = history_start_ts(MEDIUM.months)
+    regular = [lot for lot in plan_world(42, MEDIUM).supply.lots if lot.received > start + DAY]
+    assert regular and all(is_office_time(lot.received) for lot in regular)
+
+
+def test_outdoor_flower_comes_with_the_harvest_and_is_cheap_after_it() -> None:
+    world = plan_world(42, MEDIUM)
+    by_month: dict[int, list[tuple[int, int]]] = {}
+    for batch in world.supply.batches:
+        product = world.products[batch.product_index]
+        if product.subcategory == "Outdoor":
+            by_month.setdefault(day(batch.created).month, []).append(
+                (batch.intake, batch.unit_cogs)
+            )
+    intake = {month: sum(i for i, _ in rows) for month, rows in by_month.items()}
+    assert sum(intake.get(m, 0) for m in (9, 10, 11)) / sum(intake.values()) >= 0.5
+
+    def mean_cost(months: tuple[int, ...]) -> float:
+        costs = [cost for m in months for _, cost in by_month.get(m, [])]
+        return sum(costs) / len(costs)
+
+    assert mean_cost((10, 11, 12, 1)) < 0.95 * mean_cost((5, 6, 7, 8))
+
+
+def test_bigger_whales_buy_bigger_orders() -> None:
+    sales = confirmed_sales(MEDIUM)
+    revenue: Counter[int] = Counter()
+    for order in sales:
+        revenue[order.client] += order.total
+    top = {client for client, _ in revenue.most_common(10)}
+
+    def mean(orders: list[PlannedOrder]) -> float:
+        return sum(order.total for order in orders) / len(orders)
+
+    assert mean([o for o in sales if o.client in top]) >= 1.3 * mean(
+        [o for o in sales if o.client not in top]
+    )

@@ -104,8 +104,69 @@ def test_database_it_did_not_seed(alembic: InProcess, engine: sa.Engine, databas
     assert broken.returncode == 1
     assert broken.stdout.startswith(
         "rule invoice_amount_paid broken in invoices (1 rows, e.g. id 1): "
-        "invoice.amount_paid = sum of its RECEIVED payments\n"
+        "invoice.amount_paid = sum of its RECEIVED payments, less the refunds sent back on it\n"
     )
+
+
+# Each statement breaks one rule of the trade's newer behaviour on the hand-made database.
+BROKEN_TRADE = (
+    ("update payments set payment_method = 'CREDIT_CARD'", "no_card_payments", "payments", 1),
+    # invoice 1 is 3,800 unpaid since 2025-02-02: in June its client buys COD only
+    (
+        "insert into orders (id, order_number, order_type, client_id, created_by, subtotal, "
+        "total, total_cogs, total_margin, sale_status, payment_terms, created_at) values (2, "
+        "'ORD-000002', 'SALE', 1, 1, 0, 0, 0, 0, 'PENDING', 'NET_30', '2025-06-02 18:00Z')",
+        "cod_while_on_hold",
+        "orders",
+        2,
+    ),
+    # written off, but updated long before it was 180 days past due
+    (
+        "update invoices set status = 'VOID', notes = 'Written off: unpaid', "
+        "updated_at = '2025-03-01 18:00Z'",
+        "written_off_when_long_past_due",
+        "invoices",
+        1,
+    ),
+    # a refund on an invoice that is not paid in full
+    (
+        "insert into payments (id, payment_number, payment_type, payment_date, amount, "
+        "payment_method, customer_id, invoice_id, created_by) values (9, 'REF-1', 'SENT', "
+        "'2025-01-12', 10, 'ACH', 1, 1, 1)",
+        "refund_on_a_paid_invoice",
+        "payments",
+        9,
+    ),
+    # the buyer sent back more than its order took from the batch
+    (
+        "insert into inventory_movements (id, batch_id, movement_type, quantity_change, "
+        "quantity_before, quantity_after, reference_type, reference_id, performed_by, "
+        "created_at) values (99, 1, 'REFUND_RETURN', 3, 8, 11, 'ORDER', 1, 1, "
+        "'2025-01-20 10:00Z')",
+        "returns_match_sales",
+        "inventory_movements",
+        99,
+    ),
+)
+
+
+def test_trade_rules_catch_what_the_trade_forbids(
+    alembic: InProcess, engine: sa.Engine, database_url: URL
+) -> None:
+    alembic.upgrade("schema@head")
+    with engine.begin() as connection:
+        for statement in MADE_BY_HAND.split(";"):
+            if statement.strip():
+                connection.execute(sa.text(statement))
+    for statement, rule, table, row in BROKEN_TRADE:
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement))
+        result = run_validate(database_url)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert any(
+            line.startswith(f"rule {rule} broken in {table} (1 rows, e.g. id {row}): ")
+            for line in result.stdout.splitlines()
+        ), (rule, result.stdout)
 
 
 @pytest.mark.parametrize(

@@ -390,6 +390,21 @@ BRAND_SUFFIXES: tuple[str, ...] = (
     "Vapor",
 )
 
+# Which brand suffixes suit a brand's line (seed_data.plans.products.brand_line), so a
+# name says what the brand sells: "Sparrow Rosin Co" sells concentrates. Hand-written.
+BRAND_SUFFIXES_BY_LINE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Indoor", ("Reserve", "Signature", "Label", "Originals")),
+    ("Greenhouse", ("Flower Co", "Naturals", "Collection", "Goods")),
+    ("Outdoor", ("Small Batch", "Craft", "Brand", "Essentials")),
+    (
+        "Concentrates",
+        ("Extracts", "Rosin Co", "Resin Co", "Hash Co", "Labs", "Extraction", "Melts"),
+    ),
+    ("Edibles", ("Confections", "Kitchen", "Bites", "Chews", "Drops", "Tonics", "Elixirs")),
+    ("Pre-Rolls", ("Pre-Rolls", "Smokes", "Co")),
+    ("Vapes", ("Vapes", "Vapor")),
+)
+
 # Optional legal-form suffix, as TERP's `generateCompanyName` appends (scripts/generators/utils.ts).
 LEGAL_SUFFIXES: tuple[str, ...] = ("Co", "Corp", "Inc", "LLC")
 

@@ -55,10 +55,21 @@ BATCH_NOTES: tuple[str, ...] = (
     "Last units reserved for open quote",
 )
 
-ORDER_NOTES: tuple[str, ...] = (
+# Order notes by the order's state, so a note never contradicts its order: a quote's notes
+# talk about the offer, a sale's about delivery; the conditional ones are drawn only where
+# they hold (a converted sale, a COD sale, a sale with edibles).
+QUOTE_NOTES: tuple[str, ...] = (
     # TERP
     "Requested terpene report",
-    "Add marketing samples",
+    "Priority customer",
+    # hand-written
+    "Quote valid for 7 days",
+    "Pricing held until end of week",
+    "Buyer checking shelf space before confirming",
+)
+SALE_NOTES: tuple[str, ...] = (
+    # TERP
+    "Requested terpene report",
     "Priority customer",
     "Standard shipping",
     # hand-written
@@ -67,15 +78,15 @@ ORDER_NOTES: tuple[str, ...] = (
     "Buyer to pick up at warehouse",
     "Include COAs with delivery",
     "Split delivery approved",
-    "Hold until payment clears",
-    "Substituted AA for AAA at buyer's request",
-    "Quote valid for 7 days",
-    "Converted from quote",
-    "Repeat of previous order",
     "Pack by strain, label each bag",
-    "Cold chain required for edibles",
     "Second delivery window requested",
     "Payment terms confirmed by finance",
+)
+CONVERTED_NOTE = "Converted from quote"
+COD_NOTE = "Hold until payment clears"
+EDIBLES_NOTE = "Cold chain required for edibles"
+ORDER_NOTES: tuple[str, ...] = tuple(
+    dict.fromkeys((*QUOTE_NOTES, *SALE_NOTES, CONVERTED_NOTE, COD_NOTE, EDIBLES_NOTE))
 )
 
 CLIENT_NOTES: tuple[str, ...] = (
@@ -145,6 +156,10 @@ INVENTORY_MOVEMENT_NOTES: tuple[str, ...] = (
     "Moved to quarantine",
     "Released from quarantine",
     "Transferred to secondary warehouse",
+    # hand-written: ageing stock cleared out
+    "Unsold after five months, returned to consignor",
+    "Aged out unsold, written off",
+    "Returned goods could not be restocked, disposed",
 )
 
 # TERP, scripts/generators/returns-refunds.ts

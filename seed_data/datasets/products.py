@@ -22,6 +22,18 @@ Sources (public repository EvanTenenbaum/TERP unless said otherwise):
 - GRADE_PRICE_MULTIPLIERS: hand-written. TERP draws grades but does not price by them;
   these multipliers average 1.0 over evenly drawn grades, so prices still average
   TERP's per-pound figures.
+- CATEGORY_MARGINS: TERP's newer seeder set, `scripts/seed/seeders/pricing.ts` (default
+  margin per category: Flower 35 %, Pre-Rolls 40 %, Concentrates 45 %, Edibles 50 %,
+  Vapes 40 %).
+- UNITS_PER_CASE: hand-written, from how California distributors ship retail-ready units
+  (a master case of 50 cartridges or 1 g jars, 48 edible packs, 100 single pre-rolls, 40
+  multi-packs). TERP sells non-flower by the unit; wholesale buyers order cases.
+- OUTDOOR_SEASON_WEIGHTS, OUTDOOR_PRICE_BY_MONTH: hand-written. California's outdoor
+  crop is planted in spring and harvested from September to November, so outdoor flower
+  reaches wholesalers in those months and stays cheap while the harvest is sold through
+  winter; prices recover as the stock runs down before the next harvest. TERP has no
+  seasonal figure (its outdoor price is flat); the multipliers average 1.0 over the
+  year, so prices still average TERP's per-pound figure.
 - NON_FLOWER_UNIT_COSTS (low, high): hand-written estimates of California wholesale
   costs per retail-ready unit (unit size given in `unit`), from public knowledge of
   retail shelf prices roughly halved; TERP has no per-subcategory figure. TERP's own
@@ -62,6 +74,18 @@ FLOWER_GROW_SHARES: tuple[tuple[str, float], ...] = (
     ("Greenhouse", 0.35),
     ("Outdoor", 0.25),
 )
+
+# How much more (or less) often an outdoor product is picked for a lot, per calendar month
+# (January first): the harvest months bring most of the year's outdoor flower.
+OUTDOOR_SEASON_WEIGHTS: tuple[float, ...] = (0.35,) * 8 + (4.0, 4.0, 4.0, 0.35)
+
+# Outdoor cost per month as a multiple of the per-pound figure (January first): lowest
+# after the harvest, highest before the next one; averages 1.0.
+# fmt: off
+OUTDOOR_PRICE_BY_MONTH: tuple[float, ...] = (
+    0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.15, 1.1, 1.0, 0.9, 0.85, 0.85
+)
+# fmt: on
 
 # TERP spreads each batch's unit COGS uniformly over price * (1 +/- this).
 FLOWER_PRICE_VARIANCE: float = 0.10
@@ -115,6 +139,25 @@ NON_FLOWER_UNIT_COSTS: tuple[UnitCostRange, ...] = (
     UnitCostRange("Vapes", "Cartridges", "1 g", 10.0, 22.0),
     UnitCostRange("Vapes", "Disposables", "1 g", 12.0, 26.0),
     UnitCostRange("Vapes", "Pods", "0.5 g", 8.0, 16.0),
+)
+
+# Average margin of the price, per category (TERP's pricing.ts).
+CATEGORY_MARGINS: tuple[tuple[str, float], ...] = (
+    ("Flower", 0.35),
+    ("Pre-Rolls", 0.40),
+    ("Concentrates", 0.45),
+    ("Edibles", 0.50),
+    ("Vapes", 0.40),
+)
+
+# Retail-ready units in one master case, per non-flower category; subcategories that ship
+# otherwise are listed on their own.
+UNITS_PER_CASE: tuple[tuple[str, int], ...] = (
+    ("Concentrates", 50),
+    ("Edibles", 48),
+    ("Pre-Rolls", 100),
+    ("Multi-Pack", 40),
+    ("Vapes", 50),
 )
 
 # Subcategories per non-flower category, in CATEGORIES order (derived from the above).

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
-from seed_data.datasets.businesses import BRAND_SUFFIXES, BRAND_WORDS
+from seed_data.datasets.businesses import BRAND_SUFFIXES_BY_LINE, BRAND_WORDS
 from seed_data.datasets.strains import STRAIN_ALIASES, STRAINS
 from seed_data.generators.calendar import onboarding_moment
 from seed_data.generators.naming import unique_names
 from seed_data.ids import IdBlock
-from seed_data.plans.products import product_specs
+from seed_data.plans.products import brand_line, product_specs
 from seed_data.seeding import Row, SeedContext
 from seed_data.uniques import numbered
 
@@ -54,14 +54,17 @@ PRODUCTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (BRANDS, STRAINS_TABLE, PRODUCTS)
-PHENOTYPE_SHARE = 0.15  # strains recorded as a phenotype of an earlier strain
-BRAND_DESCRIPTIONS = (
-    "House line of the cultivator",
-    "Small-batch craft label",
-    "Value line for high-volume accounts",
-    "Premium indoor label",
-    "Sun-grown label",
-)
+# Hand-written: what a brand of each line says about itself.
+BRAND_DESCRIPTIONS = {
+    "Indoor": ("Premium indoor label", "Small-batch craft label", "House line of the cultivator"),
+    "Greenhouse": ("Light-assisted greenhouse line", "House line of the cultivator"),
+    "Outdoor": ("Sun-grown label", "Value line for high-volume accounts"),
+    "Concentrates": ("Solventless extracts", "Live resin and rosin line"),
+    "Edibles": ("Dosed gummies and chocolates", "Small-batch kitchen"),
+    "Pre-Rolls": ("Pre-rolls from house flower", "Singles and multi-packs"),
+    "Vapes": ("Cartridges and disposables", "Live resin vapes"),
+}
+SUFFIXES_BY_LINE = dict(BRAND_SUFFIXES_BY_LINE)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -74,13 +77,20 @@ def generate(context: SeedContext) -> None:
     vendor_ids = context.seeded_ids("vendors")
 
     brand_count = len(vendor_ids) * profile.brands_per_vendor
-    brand_names = unique_names(rng, brand_count, BRAND_WORDS, BRAND_SUFFIXES)
+    lines = [brand_line(index) for index in range(brand_count)]
+    # names drawn per line, from that line's suffixes, so each fits what the brand sells
+    drawn = {
+        line: iter(unique_names(rng, lines.count(line), BRAND_WORDS, SUFFIXES_BY_LINE[line]))
+        for line in dict.fromkeys(lines)
+    }
+    brand_names = [next(drawn[line]) for line in lines]
 
     def brand_rows(ids: IdBlock) -> Iterator[Row]:
         for index, (brand_id, name) in enumerate(zip(ids, brand_names, strict=True)):
             created = onboarding_moment(rng, profile.months)
             vendor_id = vendor_ids[index // profile.brands_per_vendor]
-            yield (brand_id, name, rng.choice(BRAND_DESCRIPTIONS), vendor_id, created, created)
+            description = rng.choice(BRAND_DESCRIPTIONS[lines[index]])
+            yield (brand_id, name, description, vendor_id, created, created)
 
     brand_ids = context.insert(BRANDS, brand_count, brand_rows)
 
@@ -90,13 +100,10 @@ def generate(context: SeedContext) -> None:
         aliases.setdefault(strain, []).append(alias)
 
     taken_strains = context.taken("strains", "name")
-    written: dict[int, str] = {}  # the names written, a taken one's variant included
 
     def strain_rows(ids: IdBlock) -> Iterator[Row]:
-        for index, (strain_id, (listed, category)) in enumerate(zip(ids, strains, strict=True)):
+        for strain_id, (listed, category) in zip(ids, strains, strict=True):
             name = taken_strains.free(listed, numbered)
-            written[index] = name
-            parent = rng.randrange(index) if index and rng.random() < PHENOTYPE_SHARE else None
             created = onboarding_moment(rng, profile.months)
             yield (
                 strain_id,
@@ -104,8 +111,8 @@ def generate(context: SeedContext) -> None:
                 standardized(name),
                 Jsonb(aliases.get(listed, [])),
                 category,
-                written[parent] if parent is not None else None,
-                ids[parent] if parent is not None else None,
+                None,  # no lineage: the dataset carries none, and a made-up one is false
+                None,
                 created,
                 created,
             )
@@ -121,7 +128,8 @@ def generate(context: SeedContext) -> None:
                 product_id,
                 brand_ids[spec.brand_index],
                 strain_ids[spec.strain_index],
-                spec.name,
+                # names are unique: a name another brand's product has gets the brand
+                f"{spec.name} ({brand_names[spec.brand_index]})" if spec.repeated else spec.name,
                 spec.category,
                 spec.subcategory,
                 spec.uom,

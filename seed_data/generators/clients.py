@@ -9,10 +9,10 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.datasets.businesses import (
-    CALIFORNIA_CITIES,
     DISPENSARY_SUFFIXES,
     DISPENSARY_WORDS,
 )
+from seed_data.datasets.cities import CITIES
 from seed_data.fakes import email_local_part, fictional_phone, reserved_email, street_address
 from seed_data.generators.calendar import onboarding_moment
 from seed_data.generators.naming import unique_names
@@ -42,7 +42,8 @@ TABLES = (CLIENTS,)
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")
 # Large profiles outgrow two-word names: "Apex Wellness of Fresno".
-BRANCH_CITIES = tuple(f"of {city}" for city in CALIFORNIA_CITIES)
+BRANCH_CITIES = tuple(f"of {city.name}" for city in CITIES)
+CITY_BY_NAME = {city.name: city for city in CITIES}
 
 
 def generate(context: SeedContext) -> None:
@@ -59,6 +60,8 @@ def generate(context: SeedContext) -> None:
             whale = index < profile.whale_clients
             number = index + 1 if whale else index + 1 - profile.whale_clients
             created = onboarding_moment(rng, profile.months)
+            # the address and the phone's area code agree, and with "X of <city>" too
+            city = CITY_BY_NAME.get(name.rpartition(" of ")[2]) or rng.choice(CITIES)
             yield (
                 client_id,
                 teri_codes["WHL" if whale else "REG"](number),
@@ -67,8 +70,8 @@ def generate(context: SeedContext) -> None:
                     reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
                     email_variant,
                 ),
-                fictional_phone(rng),
-                street_address(rng),
+                fictional_phone(rng, city.area_code),
+                street_address(rng, city),
                 True,
                 rng.random() < 0.05,
                 whale and rng.random() < 0.10,

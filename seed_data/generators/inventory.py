@@ -124,6 +124,8 @@ def batch_status(rng: random.Random, plan: BatchPlan, outcome: BatchOutcome) -> 
         return "AWAITING_INTAKE"
     if outcome.quarantined:
         return "QUARANTINED"
+    if outcome.cleared:  # what was left went back to its vendor, or was written off
+        return "CLOSED"
     if outcome.on_hand == 0:
         emptied_long_ago = outcome.emptied is not None and outcome.emptied < (
             ANCHOR_TS - CLOSED_AFTER

@@ -4,14 +4,15 @@ dated on the order's day, due by the order's terms, its lines copying the order'
 amount_paid, amount_due and status are what the payments revision's rows will add up
 to (both replay the same settlement plan): amount_due = total_amount - amount_paid,
 PAID when nothing is due, PARTIAL when part is, OVERDUE, SENT or VIEWED when nothing is
-paid yet."""
+paid yet. A refund (or a return's credit) is a discount on the invoice and comes off what
+it counts as paid; a bad debt written off leaves the invoice VOID with its balance."""
 
 import random
 from collections.abc import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 
-from seed_data.generators.parents import ensure_same_run, parent_ids
+from seed_data.generators.parents import ensure_same_run, parent_ids, product_names
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import date_text, timestamp_text
 from seed_data.plans.recording import order_lines, plan_summary, planned_orders
@@ -65,6 +66,9 @@ TERMS_NOTES = {
     "NET_7": "Net 7",
     "COD": "Cash on delivery",
 }
+# How a bad debt is written off in TERP's terms: the invoice is voided, its balance kept
+# on it for the record, and the note says why.
+WRITTEN_OFF_NOTE = "Written off: unpaid 180 days past due, account moved to COD"
 
 
 def invoice_row(
@@ -78,8 +82,19 @@ def invoice_row(
 ) -> Row:
     settlement = order.settlement
     assert settlement is not None and order.invoice is not None and order.due is not None
-    paid = settlement.paid
-    updated = max([order.invoiced, *(at for at, _ in settlement.payments)])
+    aftercare = order.aftercare
+    refunded = aftercare.refunded if aftercare else 0
+    # a refund lowers the invoice's total (as a discount) and what it counts as paid
+    paid, total = settlement.paid - refunded, order.total - refunded
+    moments = [order.invoiced, *(at for at, _ in settlement.payments)]
+    status, notes = settlement.invoice_status, TERMS_NOTES[order.terms]
+    if aftercare and aftercare.written_off is not None:
+        status, notes = "VOID", WRITTEN_OFF_NOTE
+        moments.append(aftercare.written_off)
+    if aftercare and aftercare.refund:
+        moments.append(aftercare.refund[0])
+    if aftercare and aftercare.returned:
+        moments.append(aftercare.returned[0])
     return (
         invoice_id,
         invoice_number(order.invoice + 1),
@@ -88,17 +103,17 @@ def invoice_row(
         order.due,
         decimal_text(order.subtotal),
         "0.00",
-        decimal_text(order.discount),
-        decimal_text(order.total),
+        decimal_text(order.discount + refunded),
+        decimal_text(total),
         decimal_text(paid),
-        decimal_text(order.total - paid),
-        settlement.invoice_status,
+        decimal_text(total - paid),
+        status,
         "ORDER",
         order_ids[order.index],
-        TERMS_NOTES[order.terms],
+        notes,
         rng.choice(user_ids),
         timestamp_text(order.invoiced),
-        timestamp_text(updated),
+        timestamp_text(max(moments)),
     )
 
 
@@ -112,7 +127,8 @@ def generate(context: SeedContext) -> None:
     user_ids = parent_ids(context, "users", profile.users)
     batch_ids = parent_ids(context, "batches", len(world.supply.batches))
     product_ids = parent_ids(context, "products", len(world.products))
-    batches, products = world.supply.batches, world.products
+    batches = world.supply.batches
+    names = product_names(context, product_ids)
 
     invoice_number = context.codes("invoices", "invoice_number", "INV-", 6)
 
@@ -138,7 +154,7 @@ def generate(context: SeedContext) -> None:
                     invoice_id,
                     product_ids[batch.product_index],
                     batch_ids[line.batch],
-                    products[batch.product_index].name,
+                    names[product_ids[batch.product_index]],
                     decimal_text(line.quantity),
                     decimal_text(line.unit_price),
                     decimal_text(line.total),

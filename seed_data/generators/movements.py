@@ -1,7 +1,9 @@
 """Inventory movements, replayed from the trading simulation in the order they happened
 to each batch: INTAKE when a batch is received, SAMPLE and ADJUSTMENT (shrink found at
 intake) right after, SALE for each line of a confirmed sale (reference_type 'ORDER',
-reference_id the order), QUARANTINE when a batch's remaining stock is set aside.
+reference_id the order), QUARANTINE when a batch's remaining stock is set aside, RETURN
+(to its consignor) or DISPOSAL (written off) when ageing stock is cleared out unsold, and
+REFUND_RETURN when a buyer returns goods (referencing the order).
 
 quantity_before is the batch's running total, quantity_after = quantity_before +
 quantity_change; the last quantity_after of each batch is the on_hand_qty the batches
@@ -43,9 +45,13 @@ NOTES = {
     "SAMPLE": "Sample pulled for buyer",
     "ADJUSTMENT": "Cycle count adjustment",
     "QUARANTINE": "Moved to quarantine",
+    "RETURN": "Unsold after five months, returned to consignor",
+    "DISPOSAL": "Aged out unsold, written off",
+    "REFUND_RETURN": "Returned by buyer",
 }
+RESTOCK_FAILED_NOTE = "Returned goods could not be restocked, disposed"
 # Note texts come from seed_data/datasets/notes.py, which says where they come from.
-assert set(NOTES.values()) <= set(INVENTORY_MOVEMENT_NOTES)
+assert {*NOTES.values(), RESTOCK_FAILED_NOTE} <= set(INVENTORY_MOVEMENT_NOTES)
 
 
 def generate(context: SeedContext) -> None:
@@ -72,7 +78,7 @@ def generate(context: SeedContext) -> None:
                 decimal_text(after),
                 None if move.order is None else "ORDER",
                 None if move.order is None else order_ids[move.order],
-                NOTES[move.kind],
+                RESTOCK_FAILED_NOTE if move.kind == "DISPOSAL" and move.order else NOTES[move.kind],
                 rng.choice(user_ids),
                 at,
                 at,

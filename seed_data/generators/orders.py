@@ -13,11 +13,17 @@ from collections.abc import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 
-from seed_data.datasets.notes import ORDER_NOTES
-from seed_data.generators.parents import ensure_same_run, parent_ids
+from seed_data.datasets.notes import (
+    COD_NOTE,
+    CONVERTED_NOTE,
+    EDIBLES_NOTE,
+    QUOTE_NOTES,
+    SALE_NOTES,
+)
+from seed_data.generators.parents import ensure_same_run, parent_ids, product_names
+from seed_data.generators.users import ADMINS
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import timestamp_text
-from seed_data.plans.products import ProductSpec
 from seed_data.plans.recording import order_lines, plan_summary, planned_orders
 from seed_data.plans.trading import PlannedLine, PlannedOrder, plan_world
 from seed_data.plans.units import decimal_text, times_price
@@ -71,9 +77,10 @@ TABLES = (
     ORDER_LINE_ITEMS,
 )
 NOTE_SHARE = 0.2
-CONVERTED_NOTE = "Converted from quote"
-# Note texts come from seed_data/datasets/notes.py, which says where they come from.
-assert CONVERTED_NOTE in ORDER_NOTES
+# Who creates an order: mostly the client's own sales rep, sometimes another rep covering,
+# rarely an admin (fixing or entering an order by hand).
+OWN_REP_SHARE = 0.8
+ADMIN_SHARE = 0.03
 
 
 def last_change(order: PlannedOrder) -> int:
@@ -83,28 +90,61 @@ def last_change(order: PlannedOrder) -> int:
     return order.invoiced if order.settlement else order.created
 
 
+def order_note(rng: random.Random, order: PlannedOrder, has_edibles: bool) -> str | None:
+    """A note that fits the order's state (texts: seed_data/datasets/notes.py)."""
+    if order.converted_from is not None:
+        return CONVERTED_NOTE
+    if rng.random() >= NOTE_SHARE:
+        return None
+    if order.order_type == "QUOTE":
+        return rng.choice(QUOTE_NOTES)
+    fitting = [*SALE_NOTES]
+    if order.terms == "COD":
+        fitting.append(COD_NOTE)
+    if has_edibles:
+        fitting.append(EDIBLES_NOTE)
+    return rng.choice(fitting)
+
+
+class Staff:
+    """Who creates, packs and ships orders: admins are the first ADMINS users (the users
+    revision's order), sales reps the rest; each client has its own rep."""
+
+    def __init__(self, user_ids: Sequence[int]) -> None:
+        admins = min(ADMINS, len(user_ids) - 1)
+        self.admins, self.reps = user_ids[:admins], user_ids[admins:]
+
+    def creator(self, rng: random.Random, client: int) -> int:
+        draw = rng.random()
+        if self.admins and draw < ADMIN_SHARE:
+            return rng.choice(self.admins)
+        if draw < ADMIN_SHARE + OWN_REP_SHARE:
+            return self.reps[client % len(self.reps)]
+        return rng.choice(self.reps)
+
+    def handler(self, rng: random.Random) -> int:
+        return rng.choice(self.reps)
+
+
 def order_row(
     rng: random.Random,
     order: PlannedOrder,
     order_ids: IdBlock,
     client_ids: Sequence[int],
-    user_ids: Sequence[int],
+    staff: Staff,
     order_number: Callable[[int], str],
+    has_edibles: bool,
 ) -> Row:
     packed = order.fulfillment in ("PACKED", "SHIPPED")
-    if order.converted_from is not None:
-        notes: str | None = CONVERTED_NOTE
-    else:
-        notes = rng.choice(ORDER_NOTES) if rng.random() < NOTE_SHARE else None
     return (
         order_ids[order.index],
         order_number(order.index + 1),
         order.order_type,
         order.is_draft,
         client_ids[order.client],
-        rng.choice(user_ids),
-        rng.choice(user_ids) if packed else None,
-        rng.choice(user_ids) if order.fulfillment == "SHIPPED" else None,
+        staff.creator(rng, order.client),
+        staff.handler(rng) if packed else None,
+        staff.handler(rng) if order.fulfillment == "SHIPPED" else None,
         None if order.converted_from is None else order_ids[order.converted_from],
         None,
         decimal_text(order.subtotal),
@@ -118,7 +158,7 @@ def order_row(
         order.fulfillment,
         order.terms,
         order.due,
-        notes,
+        order_note(rng, order, has_edibles),
         timestamp_text(order.created),
         timestamp_text(last_change(order)),
     )
@@ -137,7 +177,7 @@ def line_row(
     order_id: int,
     line: PlannedLine,
     batch_id: int,
-    product: ProductSpec,
+    product_name: str,
     at: str,  # the order's creation, as timestamp text (one per order, not per line)
 ) -> Row:
     total = line.total
@@ -146,7 +186,7 @@ def line_row(
         line_id,
         order_id,
         batch_id,
-        product.name,
+        product_name,
         decimal_text(line.quantity),
         decimal_text(line.cogs),
         decimal_text(line.unit_price),
@@ -167,13 +207,22 @@ def generate(context: SeedContext) -> None:
     client_ids = parent_ids(context, "clients", profile.clients)
     user_ids = parent_ids(context, "users", profile.users)
     batch_ids = parent_ids(context, "batches", len(world.supply.batches))
-    batch_products = [world.products[batch.product_index] for batch in world.supply.batches]
+    product_ids = parent_ids(context, "products", len(world.products))
+    names = product_names(context, product_ids)
+    batch_names = [names[product_ids[batch.product_index]] for batch in world.supply.batches]
+    edible_batches = {
+        index
+        for index, batch in enumerate(world.supply.batches)
+        if world.products[batch.product_index].category == "Edibles"
+    }
+    staff = Staff(user_ids)
 
     order_number = context.codes("orders", "order_number", "ORD-", 6)
 
     def order_rows(ids: IdBlock) -> Iterator[Row]:
         for order in planned_orders(seed, profile):
-            yield order_row(rng, order, ids, client_ids, user_ids, order_number)
+            has_edibles = any(line.batch in edible_batches for line in order.lines)
+            yield order_row(rng, order, ids, client_ids, staff, order_number, has_edibles)
 
     order_ids = context.insert(ORDERS, summary.orders, order_rows)
     order_id_list = list(order_ids)
@@ -188,7 +237,7 @@ def generate(context: SeedContext) -> None:
                     order_id,
                     line,
                     batch_ids[line.batch],
-                    batch_products[line.batch],
+                    batch_names[line.batch],
                     at,
                 )
 

@@ -37,3 +37,14 @@ def parent_ids(context: SeedContext, table: str, expected: int) -> Sequence[int]
             f"lists {len(ids)}; downgrade seed@base and seed again with one profile."
         )
     return list(ids)
+
+
+def product_names(context: SeedContext, product_ids: Sequence[int]) -> dict[int, str]:
+    """Each seeded product's name as the catalogue revision wrote it (with its brand when
+    another brand sells a product of the same name), by id: what order and invoice lines
+    copy."""
+    rows = context.connection.execute(
+        sa.text("select id, name_canonical from products where id = any(:ids)"),
+        {"ids": list(product_ids)},
+    )
+    return {product_id: name for product_id, name in rows}

@@ -2,15 +2,19 @@
 settlement plan so they add up to each invoice's amount_paid, and what the wholesaler
 paid vendors for COD lots at intake (SENT, the batch's amount_paid).
 
-Methods follow TERP's newer seeder: check 40 %, ACH 30 %, wire 15 %, cash 10 %, card 5 %.
-Payments older than two weeks are mostly reconciled."""
+Methods follow TERP's seeders without cards (card networks do not process cannabis
+business-to-business payments): check 35 %, ACH 35 %, wire 15 %, cash 10 %, other 5 %;
+cash only for amounts under $10,000. A refund or a return's credit goes back to the buyer
+as a SENT payment on its invoice (REF-000001, TERP's numbering), by ACH or check, with the
+reason. Every payment falls on a business day (seed_data/plans/settlement.py). Payments
+older than two weeks are mostly reconciled."""
 
 import random
 from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 
-from seed_data.datasets.notes import LOT_NOTES, PAYMENT_NOTES
+from seed_data.datasets.notes import LOT_NOTES, PAYMENT_NOTES, REFUND_REASONS, RETURN_REASONS
 from seed_data.generators.parents import ensure_same_run, parent_ids
 from seed_data.ids import IdBlock
 from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, date_text, timestamp_text
@@ -39,10 +43,10 @@ PAYMENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (PAYMENTS,)
-METHODS = ("CHECK", "ACH", "WIRE", "CASH", "CREDIT_CARD")
-METHOD_WEIGHTS = (0.40, 0.30, 0.15, 0.10, 0.05)
-# Hand-written prefixes for the bank's or card processor's reference of a payment.
-REFERENCE_PREFIX = {"CHECK": "CHK", "ACH": "ACH", "WIRE": "WIRE", "CREDIT_CARD": "CARD"}
+METHODS = ("CHECK", "ACH", "WIRE", "CASH", "OTHER")
+METHOD_WEIGHTS = (0.35, 0.35, 0.15, 0.10, 0.05)
+# Hand-written prefixes for the bank's reference of a payment.
+REFERENCE_PREFIX = {"CHECK": "CHK", "ACH": "ACH", "WIRE": "WIRE"}
 METHOD_NOTES = {
     "CHECK": "Check deposited",
     "ACH": "ACH cleared",
@@ -85,27 +89,57 @@ def received_fields(
     partial = order.settlement.invoice_status == "PARTIAL"
     for at, cents in order.settlement.payments:
         method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
+        if method == "CASH" and cents >= CASH_LIMIT:
+            method = "WIRE"
         if partial:
             notes: str | None = PARTIAL_NOTE
         elif rng.random() < 0.5:
             notes = METHOD_NOTES.get(method, FULL_NOTE)
         else:
             notes = None
-        yield (
-            at,
-            (
-                "RECEIVED",
-                date_text(at),
-                decimal_text(cents),
-                method,
-                reference_number(rng, method),
-                client_id,
-                None,
-                invoice_id,
-                reconciled(rng, at),
-                notes,
-            ),
-        )
+        yield at, customer_payment(rng, "RECEIVED", at, cents, method, client_id, invoice_id, notes)
+
+
+def refund_fields(
+    rng: random.Random, order: PlannedOrder, invoice_id: int, client_id: int
+) -> tuple[int, tuple[object, ...]] | None:
+    """(moment, columns payment_type .. notes) of the refund sent back, if any."""
+    aftercare = order.aftercare
+    if aftercare is None or not aftercare.refunded:
+        return None
+    if aftercare.returned:
+        at, reason = aftercare.returned[0], rng.choice(RETURN_REASONS)
+    else:
+        assert aftercare.refund is not None
+        at, reason = aftercare.refund[0], rng.choice(REFUND_REASONS)
+    method = rng.choice(("ACH", "CHECK"))
+    refunded = aftercare.refunded
+    return at, customer_payment(rng, "SENT", at, refunded, method, client_id, invoice_id, reason)
+
+
+def customer_payment(
+    rng: random.Random,
+    payment_type: str,
+    at: int,
+    cents: int,
+    method: str,
+    client_id: int,
+    invoice_id: int,
+    notes: str | None,
+) -> tuple[object, ...]:
+    """Columns payment_type .. notes of a payment from (RECEIVED) or to (SENT) a client."""
+    return (
+        payment_type,
+        date_text(at),
+        decimal_text(cents),
+        method,
+        reference_number(rng, method),
+        client_id,
+        None,
+        invoice_id,
+        reconciled(rng, at),
+        notes,
+    )
 
 
 def vendor_payments(batches: Sequence[BatchPlan]) -> list[BatchPlan]:
@@ -126,9 +160,11 @@ def generate(context: SeedContext) -> None:
     lots = world.supply.lots
 
     payment_number = context.codes("payments", "payment_number", "PAY-", 6)
+    refund_number = context.codes("payments", "payment_number", "REF-", 6)
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         numbers = iter(enumerate(ids, start=1))
+        refunds = 0
         for order in planned_orders(seed, profile):
             if order.settlement is None:
                 continue
@@ -139,7 +175,21 @@ def generate(context: SeedContext) -> None:
                 created = timestamp_text(at)
                 yield (
                     payment_id,
-                    payment_number(serial),
+                    payment_number(serial - refunds),
+                    *fields,
+                    rng.choice(user_ids),
+                    created,
+                    created,
+                )
+            refund = refund_fields(rng, order, invoice_id, client_id)
+            if refund is not None:
+                _, payment_id = next(numbers)
+                refunds += 1
+                at, fields = refund
+                created = timestamp_text(at)
+                yield (
+                    payment_id,
+                    refund_number(refunds),
                     *fields,
                     rng.choice(user_ids),
                     created,
@@ -147,6 +197,7 @@ def generate(context: SeedContext) -> None:
                 )
         for batch in cod:
             serial, payment_id = next(numbers)
+            serial -= refunds
             at = batch.created + VENDOR_PAID_AFTER
             amount = times_price(batch.intake, batch.unit_cogs)
             method = vendor_method(rng, amount)

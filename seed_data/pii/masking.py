@@ -281,6 +281,9 @@ DESCRIPTIONS: dict[tuple[Kind, Strategy], str] = {
 COLLISION_FREE_KINDS = frozenset({Kind.EMAIL, Kind.EXTERNAL_ID})
 
 
+MAX_REDRAWS = 8
+
+
 class Masker:
     """Masks values of every kind with one key and one strategy."""
 
@@ -301,21 +304,31 @@ class Masker:
             return self._phone(draws, value)
         if kind is Kind.EXTERNAL_ID:
             return EXTERNAL_ID_PREFIX + str(uuid.UUID(bytes=draws.take(16), version=4))
+        # a value the pools also hold (a seeded note, a common name) could be drawn back
+        # unchanged: the draws go on until the mask differs from it (compared normalised, so
+        # every spelling of one value still gets one mask)
+        for _ in range(MAX_REDRAWS):
+            masked = _fit(self._pooled(kind, draws, normalised, pattern), max_length)
+            if normalise(kind, masked) != normalised:
+                break
+        return masked
+
+    def _pooled(self, kind: Kind, draws: Draws, normalised: str, pattern: bool) -> str:
+        """A mask drawn from the fake pools: names, companies, addresses, notes."""
         if kind is Kind.PERSON_NAME:
-            masked = self._person(draws, normalised) if pattern else self._person(draws, "")
-        elif kind is Kind.COMPANY_NAME:
+            return self._person(draws, normalised) if pattern else self._person(draws, "")
+        if kind is Kind.COMPANY_NAME:
             masked = f"{draws.pick(DISPENSARY_WORDS)} {draws.pick(DISPENSARY_SUFFIXES)}"
             if pattern and len(normalised) > len(masked) + 6:
                 masked += f" of {draws.pick(CALIFORNIA_CITIES)}"
-        elif kind is Kind.STREET_ADDRESS:
-            masked = (
+            return masked
+        if kind is Kind.STREET_ADDRESS:
+            return (
                 f"{100 + draws.below(9900)} {draws.pick(STREET_NAMES)} "
                 f"{draws.pick(STREET_SUFFIXES)}, {draws.pick(CALIFORNIA_CITIES)}, "
                 f"CA {90001 + draws.below(6161)}"
             )
-        else:
-            masked = self._text(draws, len(normalised) if pattern else 0)
-        return _fit(masked, max_length)
+        return self._text(draws, len(normalised) if pattern else 0)
 
     def _person(self, draws: Draws, normalised: str) -> str:
         tokens = normalised.split()

@@ -16,6 +16,9 @@ HOUR = 3_600
 DAY = 86_400
 ANCHOR_TS = int(ANCHOR.timestamp())
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
+# Pacific office hours, 8:00-16:00 PST (9:00-17:00 PDT), in UTC hours of the day: the same
+# UTC day as the Pacific one, so a moment's UTC weekday is its Pacific weekday.
+OFFICE_HOURS_UTC = range(16, 24)
 
 
 _CLOCK_MINUTES = tuple(f"{minute // 60:02d}:{minute % 60:02d}:" for minute in range(24 * 60))
@@ -45,6 +48,11 @@ def day(ts: int) -> date:
     return date.fromordinal(_EPOCH_DAY + ts // DAY)
 
 
+def midnight(on: date) -> int:
+    """The first second of UTC day `on`."""
+    return (on.toordinal() - _EPOCH_DAY) * DAY
+
+
 def days_between(earlier: date, later: date) -> int:
     return later.toordinal() - earlier.toordinal()
 
@@ -55,3 +63,20 @@ def history_start_ts(months: int) -> int:
 
 def plus_days(value: date, days: int) -> date:
     return value + timedelta(days=days)
+
+
+def is_office_time(moment: int) -> bool:
+    """Whether `moment` falls on a weekday, in Pacific office hours."""
+    return (moment % DAY) // HOUR in OFFICE_HOURS_UTC and day(moment).weekday() < 5
+
+
+def office_moment(moment: int) -> int:
+    """The moment, or the next weekday's opening when it falls on a weekend or outside
+    Pacific office hours."""
+    hour = (moment % DAY) // HOUR
+    if hour not in OFFICE_HOURS_UTC:
+        start = moment - moment % DAY + OFFICE_HOURS_UTC[0] * HOUR
+        moment = start if hour < OFFICE_HOURS_UTC[0] else start + DAY
+    while day(moment).weekday() >= 5:
+        moment += DAY
+    return moment

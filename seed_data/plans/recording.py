@@ -19,6 +19,7 @@ from typing import Any
 from seed_data.plans.settlement import Settlement
 from seed_data.plans.summary import PlanSummary, Tally
 from seed_data.plans.trading import (
+    Aftercare,
     Market,
     OrderLines,
     PlannedLine,
@@ -55,6 +56,7 @@ def encode(order: PlannedOrder) -> Encoded:
         order.invoiced,
         None if order.due is None else order.due.toordinal(),
         None if settlement is None else tuple(settlement),
+        None if order.aftercare is None else tuple(order.aftercare),
         order.subtotal,
         order.total_cogs,
     )
@@ -79,6 +81,7 @@ def decode(encoded: Encoded) -> PlannedOrder:
         invoiced,
         due,
         settlement,
+        aftercare,
         subtotal,
         total_cogs,
     ) = fields
@@ -92,6 +95,7 @@ def decode(encoded: Encoded) -> PlannedOrder:
     order.invoice, order.invoiced = invoice, invoiced
     order.due = None if due is None else date.fromordinal(due)
     order.settlement = None if settlement is None else Settlement._make(settlement)
+    order.aftercare = None if aftercare is None else Aftercare._make(aftercare)
     order.subtotal, order.total_cogs = subtotal, total_cogs
     return order
 

@@ -1,19 +1,34 @@
 """How a confirmed sale is paid, as seen on the anchor day: its invoice status, the
 order's sale status, and the customer's payments (moment and cents).
 
-Rules (docs/data-model.md): amount_paid is the sum of the payments; PAID when nothing is due,
-PARTIAL when something but not all was paid; unpaid invoices are OVERDUE once past their
-due date, else SENT or VIEWED. Odds follow TERP's generators: COD is paid on delivery;
-about 15 % of long-past-due invoices stay unpaid; a fifth of paid invoices are paid in
-two instalments; payments land from the invoice day to some weeks after the due date,
-never after the anchor.
+Rules (docs/data-model.md): amount_paid is the sum of the payments; PAID when nothing is
+due, PARTIAL when something but not all was paid; unpaid invoices are OVERDUE once past
+their due date, else SENT or VIEWED. COD is paid on delivery.
+
+Late payment is not spread over everyone: it belongs to the client (`Behaviour`). Most
+clients pay by the due date or within days of it; slow payers settle weeks late; a few bad
+accounts leave invoices unpaid. TERP's own target is 15 % of receivables overdue, half of
+that past 120 days. What a bad account leaves unpaid 180 days past due is written off
+(trading.py voids the invoice), and a client holding debt 90 days past due buys COD only
+(trading.py). Payments fall on business days: a payment's moment is moved to the next
+weekday, in business hours, never past the anchor.
 """
 
 import random
 from datetime import date
+from enum import Enum
 from typing import NamedTuple
 
-from seed_data.plans.clock import ANCHOR_TS, DAY, MINUTE, day, days_between
+from seed_data.plans.clock import (
+    ANCHOR_TS,
+    DAY,
+    HOUR,
+    MINUTE,
+    day,
+    days_between,
+    midnight,
+    office_moment,
+)
 from seed_data.plans.draws import between
 from seed_data.plans.units import share_of
 
@@ -21,12 +36,15 @@ from seed_data.plans.units import share_of
 TERMS = ("CONSIGNMENT", "NET_30", "NET_15", "NET_7", "COD")
 TERM_WEIGHTS = (0.50, 0.35, 0.05, 0.05, 0.05)
 TERM_DAYS = {"CONSIGNMENT": 30, "NET_30": 30, "NET_15": 15, "NET_7": 7, "COD": 0}
-# (paid, partly paid) odds by how far past due the invoice is on the anchor day.
-ODDS_LONG_PAST_DUE = (0.80, 0.06)  # more than 30 days past due
-ODDS_PAST_DUE = (0.60, 0.15)
-ODDS_NOT_DUE = (0.25, 0.15)
 TWO_INSTALMENTS = 0.2
-LATE_PAYMENT_DAYS = 20  # a paid invoice is settled at most this long after its due date
+
+
+class Behaviour(Enum):
+    """How a client pays. Whales are GOOD or SLOW; BAD accounts are a few regulars."""
+
+    GOOD = "good"  # by the due date (a day late at most), now and then weeks late
+    SLOW = "slow"  # five days to five weeks late
+    BAD = "bad"  # mostly late, often never
 
 
 class Settlement(NamedTuple):
@@ -39,32 +57,58 @@ class Settlement(NamedTuple):
         return sum(cents for _, cents in self.payments)
 
 
-def settle(rng: random.Random, terms: str, invoiced: int, due: date, total: int) -> Settlement:
+def _delay_days(rng: random.Random, behaviour: Behaviour) -> int | None:
+    """Days after the due date the invoice is paid (negative: early), None: never."""
+    if behaviour is Behaviour.GOOD:
+        return between(rng, -20, 1) if rng.random() < 0.97 else between(rng, 2, 30)
+    if behaviour is Behaviour.SLOW:
+        return between(rng, 5, 35)
+    draw = rng.random()
+    if draw < 0.45:
+        return between(rng, 30, 120)
+    return None
+
+
+def settle(
+    rng: random.Random,
+    terms: str,
+    invoiced: int,
+    due: date,
+    total: int,
+    behaviour: Behaviour = Behaviour.GOOD,
+) -> Settlement:
     """`invoiced`: when the invoice was created (epoch seconds); `due`: its due date."""
     anchor_day = day(ANCHOR_TS)
-    latest = min(ANCHOR_TS, invoiced + (days_between(day(invoiced), due) + LATE_PAYMENT_DAYS) * DAY)
-
-    def moments(count: int) -> list[int]:
-        low = min(invoiced + MINUTE, ANCHOR_TS)
-        return sorted(between(rng, low, max(low, latest)) for _ in range(count))
-
-    if terms == "COD" or total < 2:  # nothing to split
-        return Settlement("PAID", "PAID", ((min(invoiced + 30 * MINUTE, ANCHOR_TS), total),))
-    past_due = days_between(due, anchor_day)
-    paid_odds, partial_odds = (
-        ODDS_LONG_PAST_DUE if past_due > 30 else ODDS_PAST_DUE if past_due > 0 else ODDS_NOT_DUE
-    )
-    draw = rng.random()
-    if draw < paid_odds:
+    if terms == "COD" or total < 2:  # paid on delivery
+        at = office_moment(invoiced + 30 * MINUTE)
+        if at <= ANCHOR_TS:
+            return Settlement("PAID", "PAID", ((at, total),))
+        return Settlement("SENT", "PENDING", ())
+    delay = _delay_days(rng, behaviour)
+    if delay is None:
+        planned: list[tuple[int, int]] = []
+    else:
+        paid_day = max(day(invoiced), date.fromordinal(due.toordinal() + delay))
+        full_at = office_moment(
+            max(invoiced + MINUTE, midnight(paid_day) + between(rng, 0, 9 * HOUR))
+        )
         if rng.random() < TWO_INSTALMENTS:
             first = share_of(total, rng.uniform(0.3, 0.7))
-            amounts: tuple[int, ...] = (first, total - first)
+            low = invoiced + MINUTE
+            first_at = office_moment(between(rng, low, max(low, full_at)))
+            planned = [(first_at, first), (max(first_at, full_at), total - first)]
         else:
-            amounts = (total,)
-        return Settlement("PAID", "PAID", tuple(zip(moments(len(amounts)), amounts, strict=True)))
-    if draw < paid_odds + partial_odds:
-        part = min(max(share_of(total, rng.uniform(0.2, 0.8)), 1), total - 1)
-        return Settlement("PARTIAL", "PARTIAL", ((moments(1)[0], part),))
-    if past_due > 0:
-        return Settlement("OVERDUE", "OVERDUE", ())
-    return Settlement(rng.choice(("SENT", "VIEWED")), "PENDING", ())
+            planned = [(full_at, total)]
+    if behaviour is Behaviour.BAD and delay is None and rng.random() < 0.4:
+        # a token payment before going quiet
+        part = min(max(share_of(total, rng.uniform(0.1, 0.4)), 1), total - 1)
+        planned = [(office_moment(invoiced + between(rng, DAY, 20 * DAY)), part)]
+    payments = tuple((at, cents) for at, cents in planned if at <= ANCHOR_TS)
+    paid = sum(cents for _, cents in payments)
+    if paid >= total:
+        return Settlement("PAID", "PAID", payments)
+    if paid > 0:
+        return Settlement("PARTIAL", "PARTIAL", payments)
+    if days_between(due, anchor_day) > 0:
+        return Settlement("OVERDUE", "OVERDUE", payments)
+    return Settlement(rng.choice(("SENT", "VIEWED")), "PENDING", payments)

@@ -12,6 +12,7 @@ class BatchOutcome:
     on_hand: int = 0  # hundredths
     sampled: int = 0
     quarantined: int = 0
+    cleared: int = 0  # returned to its consignor or written off, unsold
     last_moved: int | None = None  # epoch seconds of the last movement
     emptied: int | None = None  # when a sale took the last unit
 
@@ -30,5 +31,7 @@ class StockBook:
             outcome.sampled -= move.change
         elif move.kind == "QUARANTINE":
             outcome.quarantined -= move.change
+        elif move.kind in ("RETURN", "DISPOSAL"):
+            outcome.cleared -= move.change
         elif move.kind == "SALE" and outcome.on_hand == 0:
             outcome.emptied = move.moment

@@ -13,7 +13,7 @@ class PlanSummary:
     order_lines: int
     invoices: int
     invoice_lines: int
-    received_payments: int
+    received_payments: int  # with the refunds sent back to buyers
     movements: int
     outcomes: list[BatchOutcome]
 
@@ -33,6 +33,8 @@ class Tally:
             self.invoices += 1
             self.invoice_lines += len(order.lines)
             self.payments += len(order.settlement.payments)
+        if order.aftercare is not None and order.aftercare.refunded:
+            self.payments += 1  # the refund sent back
 
     def move(self, move: StockMove) -> None:
         self.movements += 1

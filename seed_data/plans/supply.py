@@ -1,11 +1,15 @@
 """Supply: the lots vendors hand over and the batches each lot is split into.
 
 Follows TERP's generator (docs/terp-generator-notes.md): vendors deliver in turn, lots
-evenly spread over the history, each batch one product; flower unit cost is the grow's
-price per pound (x the grade's multiplier) +/- 10 %, other products cost per unit from
-their subcategory's range; stock 10-500 lb of flower or 50-1,000 units; 90 % of batches
-on consignment, the rest COD. Every seventh batch is a non-flower product, the four other
-categories in turn, so each category has batches even in the small profile.
+evenly spread over the history (on weekdays, in office hours), each batch one product;
+flower unit cost is the grow's price per pound (x the grade's multiplier) +/- 10 %,
+outdoor flower's by the month (cheap after the harvest), other products cost per unit
+from their subcategory's range; 90 % of batches on consignment, the rest COD. Every third
+batch is a non-flower product, the four other categories in turn, so each category has
+batches even in the small profile; flower batches are outdoor mostly at the harvest
+(September to November). Non-flower batches are 40-300 master cases; flower batches
+10-500 lb as drawn, then scaled so that the flower bought follows what the orders take
+(`follow_demand`).
 
 Also decided here, once per batch, what happens to it apart from sales: a sample pulled
 at intake, a write-off at intake, a quarantine some days later, or no intake yet at the
@@ -13,7 +17,7 @@ anchor (the lot has just arrived).
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seed_data.datasets.products import (
     FLOWER_GROW_SHARES,
@@ -21,13 +25,22 @@ from seed_data.datasets.products import (
     FLOWER_PRICE_VARIANCE,
     GRADE_PRICE_MULTIPLIERS,
     NON_FLOWER_UNIT_COSTS,
+    OUTDOOR_PRICE_BY_MONTH,
+    OUTDOOR_SEASON_WEIGHTS,
 )
-from seed_data.plans.clock import ANCHOR_TS, DAY, HOUR, MINUTE, history_start_ts
+from seed_data.plans.clock import ANCHOR_TS, DAY, HOUR, MINUTE, day, history_start_ts, office_moment
+from seed_data.plans.demand import units_per_case
 from seed_data.plans.products import ProductSpec
 from seed_data.profiles import Profile
 from seed_data.randomness import stream_for
 
-NON_FLOWER_EVERY = 7
+NON_FLOWER_EVERY = 3
+# Supply follows demand: the wholesaler buys about as much flower as it sells. Its buyers
+# take FLOWER_SOLD_PER_ORDER pounds per order of any kind, on average (measured from the
+# plan: 12.2 at medium, 11.4 at large; tests/test_plans.py keeps it true), and it buys
+# FLOWER_COVER times that; the surplus is what ages and is cleared (trading.py).
+FLOWER_SOLD_PER_ORDER = 11.8
+FLOWER_COVER = 1.15
 CONSIGNMENT_SHARE = 0.9  # TERP: 90 % of intake on consignment, else COD
 RANGE_COGS_SHARE = 0.1  # batches whose cost is a negotiated range, not one figure
 RANGE_COGS_SPREAD = 0.1
@@ -86,7 +99,11 @@ def lot_schedule(rng: random.Random, profile: Profile) -> list[LotPlan]:
     spacing = (last - start - DAY) / max(regular, 1)
     for index in range(regular):
         centre = start + DAY + int(spacing * (index + 0.5))
-        moments.append(min(max(centre + rng.randrange(-DAY // 2, DAY // 2), start), last))
+        moment = min(max(centre + rng.randrange(-DAY // 2, DAY // 2), start), last)
+        # vendors deliver in office hours, on weekdays, an hour before closing at the
+        # latest (a lot the last day keeps its moment)
+        moment = office_moment(moment)
+        moments.append(min(moment, moment - moment % DAY + DAY - HOUR, last))
     moments.sort()
     return [LotPlan(index % profile.vendors, received) for index, received in enumerate(moments)]
 
@@ -100,7 +117,15 @@ class ProductPicker:
             for grow, _ in FLOWER_GROW_SHARES
         }
         self.grow_names = [grow for grow, _ in FLOWER_GROW_SHARES if self.by_grow[grow]]
-        self.grow_weights = [w for grow, w in FLOWER_GROW_SHARES if self.by_grow[grow]]
+        grow_weights = [w for grow, w in FLOWER_GROW_SHARES if self.by_grow[grow]]
+        # per calendar month: outdoor flower comes mostly with the harvest
+        self.seasonal_weights = [
+            [
+                weight * (season if grow == "Outdoor" else 1.0)
+                for grow, weight in zip(self.grow_names, grow_weights, strict=True)
+            ]
+            for season in OUTDOOR_SEASON_WEIGHTS
+        ]
         categories: dict[str, list[int]] = {}
         for index, product in enumerate(products):
             if not product.is_flower:
@@ -108,11 +133,11 @@ class ProductPicker:
         self.others = list(categories.values())
         self.count = len(products)
 
-    def pick(self, rng: random.Random, serial: int, taken: set[int]) -> int:
+    def pick(self, rng: random.Random, serial: int, taken: set[int], month: int) -> int:
         if self.others and serial % NON_FLOWER_EVERY == NON_FLOWER_EVERY // 2:
             candidates = self.others[(serial // NON_FLOWER_EVERY) % len(self.others)]
         else:
-            grow = rng.choices(self.grow_names, self.grow_weights)[0]
+            grow = rng.choices(self.grow_names, self.seasonal_weights[month - 1])[0]
             candidates = self.by_grow[grow]
         for _ in range(4):  # a lot holds distinct products (its SKUs are product + lot)
             choice = rng.choice(candidates)
@@ -121,9 +146,11 @@ class ProductPicker:
         return next(i for i in range(self.count) if i not in taken)
 
 
-def unit_cost(rng: random.Random, product: ProductSpec) -> int:
+def unit_cost(rng: random.Random, product: ProductSpec, month: int) -> int:
     if product.is_flower:
-        per_pound = dict(FLOWER_PRICE_PER_LB)[product.subcategory]
+        per_pound: float = dict(FLOWER_PRICE_PER_LB)[product.subcategory]
+        if product.subcategory == "Outdoor":  # cheap after the harvest
+            per_pound *= OUTDOOR_PRICE_BY_MONTH[month - 1]
         base = per_pound * dict(GRADE_PRICE_MULTIPLIERS)[product.grade or "AA"]
         dollars = base * rng.uniform(1 - FLOWER_PRICE_VARIANCE, 1 + FLOWER_PRICE_VARIANCE)
     else:
@@ -137,14 +164,16 @@ def unit_cost(rng: random.Random, product: ProductSpec) -> int:
 def plan_batch(
     rng: random.Random, lot_index: int, lot: LotPlan, product_index: int, product: ProductSpec
 ) -> BatchPlan:
-    created = lot.received + rng.randrange(2 * HOUR)
+    # unpacked within two hours, the same day (a COD lot is paid 30 minutes after)
+    closing = lot.received - lot.received % DAY + DAY - 31 * MINUTE
+    created = min(lot.received + rng.randrange(2 * HOUR), closing)
     if product.is_flower:
         intake = rng.randrange(1_000, 50_001)  # 10-500 lb, weighed to 0.01 lb
         sample = rng.randrange(10, 51) if rng.random() < SAMPLE_SHARE else 0  # 0.1-0.5 lb
     else:
-        intake = 100 * rng.randrange(50, 1_001)  # whole units
+        intake = 100 * units_per_case(product) * rng.randrange(40, 301)  # whole cases
         sample = 100 * rng.randrange(1, 6) if rng.random() < SAMPLE_SHARE else 0
-    cost = unit_cost(rng, product)
+    cost = unit_cost(rng, product, day(lot.received).month)
     cogs_range = None
     if rng.random() < RANGE_COGS_SHARE:
         cogs_range = (round(cost * (1 - RANGE_COGS_SPREAD)), round(cost * (1 + RANGE_COGS_SPREAD)))
@@ -182,9 +211,33 @@ def supply_plan(random_seed: int, profile: Profile, products: list[ProductSpec])
         taken: set[int] = set()
         size = min(rng.randint(1, 2 * profile.batches_per_lot - 1), len(products))
         for _ in range(size):
-            product_index = picker.pick(rng, len(batches), taken)
+            product_index = picker.pick(rng, len(batches), taken, day(lot.received).month)
             taken.add(product_index)
             batches.append(plan_batch(rng, lot_index, lot, product_index, products[product_index]))
+    batches = follow_demand(batches, products, profile)
     # ids and codes follow arrival, so the plan's batch order is creation order
     batches.sort(key=lambda batch: batch.created)
     return Supply(lots, batches)
+
+
+def follow_demand(
+    batches: list[BatchPlan], products: list[ProductSpec], profile: Profile
+) -> list[BatchPlan]:
+    """Flower intake scaled, batch by batch, so that the history's total is what the
+    profile's orders are expected to take (times FLOWER_COVER)."""
+    flower = [products[batch.product_index].is_flower for batch in batches]
+    drawn = sum(batch.intake for batch, is_flower in zip(batches, flower, strict=True) if is_flower)
+    wanted = 100 * profile.orders * FLOWER_SOLD_PER_ORDER * FLOWER_COVER
+    if not drawn:
+        return batches
+    scale = wanted / drawn
+    return [
+        replace(
+            batch,
+            intake=max(100, round(batch.intake * scale)),
+            write_off=batch.write_off and max(1, round(batch.write_off * scale)),
+        )
+        if is_flower
+        else batch
+        for batch, is_flower in zip(batches, flower, strict=True)
+    ]

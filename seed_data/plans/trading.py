@@ -11,7 +11,15 @@ Orders: about 20 % of arrivals are quotes, and 40 % of those are converted into 
 (the quote written with the sale that replaces it, created hours or days before it).
 Sales of the last few days may still be drafts; 2 % of older sales were cancelled. A
 confirmed sale moves stock at its creation, is invoiced minutes later and is settled by
-seed_data.plans.settlement.
+seed_data.plans.settlement, by how its client pays.
+
+Credit: a client holding debt more than 90 days past due buys COD only; what a bad
+account still owes 180 days past due is written off (the invoice is voided), and it buys
+COD only from then on. After a sale (TERP's rates): 0.5 % of paid sales are partly
+returned 1-30 days later (the goods go back to their batch, REFUND_RETURN; the buyer is
+refunded their value less a 10 % restocking fee), and 5 % of paid sales get a refund of
+5 % of their total 1-60 days later. A refund reduces the invoice's total (as a discount)
+and what it counts as paid alike, so nothing becomes due.
 """
 
 import functools
@@ -22,7 +30,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from seed_data.plans.clock import ANCHOR_TS, DAY, HOUR, MINUTE, day, history_start_ts, plus_days
+from seed_data.plans.clock import (
+    ANCHOR_TS,
+    DAY,
+    HOUR,
+    MINUTE,
+    day,
+    history_start_ts,
+    is_office_time,
+    midnight,
+    office_moment,
+    plus_days,
+)
 from seed_data.plans.demand import (
     ClientPicker,
     arrival_times,
@@ -30,10 +49,18 @@ from seed_data.plans.demand import (
     line_margin,
     line_quantity,
     price_for_margin,
+    units_per_case,
 )
 from seed_data.plans.draws import between
 from seed_data.plans.products import ProductSpec, product_specs
-from seed_data.plans.settlement import TERM_DAYS, TERM_WEIGHTS, TERMS, Settlement, settle
+from seed_data.plans.settlement import (
+    TERM_DAYS,
+    TERM_WEIGHTS,
+    TERMS,
+    Behaviour,
+    Settlement,
+    settle,
+)
 from seed_data.plans.supply import (
     SAMPLE_AFTER,
     WRITE_OFF_AFTER,
@@ -47,6 +74,7 @@ from seed_data.randomness import stream_for
 
 QUOTE_SHARE = 0.2
 CONVERTED_SHARE = 0.4
+QUOTE_TIME_TRIES = 8
 DRAFT_WINDOW = 5 * DAY
 DRAFT_SHARE = 0.3
 CANCELLED_SHARE = 0.02
@@ -55,7 +83,26 @@ RECENT_QUOTE = 14 * DAY
 RECENT_QUOTE_STATUSES = (("DRAFT", 0.3), ("SENT", 0.5), ("ACCEPTED", 0.2))
 OLD_QUOTE_STATUSES = (("REJECTED", 0.35), ("EXPIRED", 0.65))
 POPULARITY_WEIGHTS = (12, 3, 1)
+# Ageing stock: discounted after three months; cleared out unsold after five (consignment
+# goes back to its vendor, RETURN) or eight (the wholesaler's own, written off as
+# DISPOSAL). No batch is still on sale at a year.
+AGED_AFTER = 90 * DAY
+AGED_MARGIN_FACTOR = 0.5
+CONSIGNMENT_CLEARED_AFTER = 150 * DAY
+OWNED_CLEARED_AFTER = 240 * DAY
+ON_HOLD_PAST_DUE = 90 * DAY  # debt this far past due: COD only
+WRITE_OFF_PAST_DUE = 180 * DAY
+RETURN_SHARE = 0.005
+RETURN_WITHIN = (DAY, 30 * DAY)
+RESTOCKING_FEE = 0.10
+REFUND_SHARE = 0.05
+REFUND_RATE = 0.05
+REFUND_WITHIN = (DAY, 60 * DAY)
 DUPLICATE_RETRIES = 2
+
+
+def clear_after(batch: BatchPlan) -> int:
+    return CONSIGNMENT_CLEARED_AFTER if batch.consignment else OWNED_CLEARED_AFTER
 
 
 class PlanError(RuntimeError):
@@ -73,6 +120,19 @@ def plan_world(random_seed: int, profile: Profile) -> World:
     """The catalog and supply plans: small lists, shared by every replay in a process."""
     products = product_specs(random_seed, profile)
     return World(products, supply_plan(random_seed, profile, products))
+
+
+class Aftercare(NamedTuple):
+    """What happened to a confirmed sale after it was paid, or not."""
+
+    written_off: int | None = None  # when its unpaid rest was written off (invoice VOID)
+    refund: tuple[int, int] | None = None  # (moment, cents) sent back to the buyer
+    # (moment, line index, quantity in hundredths, cents refunded) of a partial return
+    returned: tuple[int, int, int, int] | None = None
+
+    @property
+    def refunded(self) -> int:
+        return (self.refund[1] if self.refund else 0) + (self.returned[3] if self.returned else 0)
 
 
 class PlannedLine(NamedTuple):
@@ -104,6 +164,7 @@ class PlannedOrder:
     invoiced: int = 0  # when the invoice was created
     due: date | None = None
     settlement: Settlement | None = None
+    aftercare: Aftercare | None = None
     subtotal: int = field(init=False, default=0)
     total_cogs: int = field(init=False, default=0)
 
@@ -140,10 +201,11 @@ class OrderLines(NamedTuple):
 
 class StockMove(NamedTuple):
     batch: int
-    kind: str  # INTAKE, SAMPLE, ADJUSTMENT, QUARANTINE or SALE
+    # INTAKE, SAMPLE, ADJUSTMENT, QUARANTINE, SALE, REFUND_RETURN, RETURN or DISPOSAL
+    kind: str
     change: int  # hundredths, signed
     moment: int
-    order: int | None = None  # the order index of a SALE
+    order: int | None = None  # the order index of a SALE or a REFUND_RETURN
 
 
 Event = PlannedOrder | StockMove
@@ -190,22 +252,30 @@ class Pool:
 class Market:
     """The simulation's state: stock per batch, the sellable pool and timed batch events."""
 
-    SELLABLE, QUARANTINE = 0, 1
+    SELLABLE, QUARANTINE, AGED, CLEARED, RETURNED = 0, 1, 2, 3, 4
 
     def __init__(self, random_seed: int, profile: Profile) -> None:
         world = plan_world(random_seed, profile)
         self.profile = profile
         self.batches: list[BatchPlan] = world.supply.batches
-        flower = [world.products[b.product_index].is_flower for b in self.batches]
-        self.min_line = [50 if is_flower else 100 for is_flower in flower]  # 0.5 lb, 1 unit
-        self.flower = flower
+        self.products = [world.products[b.product_index] for b in self.batches]
+        # the least a line takes: half a pound, or one case
+        self.min_line = [
+            50 if product.is_flower else 100 * units_per_case(product) for product in self.products
+        ]
         self.rng = stream_for(random_seed, "plan:orders")
         self.settle_rng = stream_for(random_seed, "plan:settlement")
         self.start = history_start_ts(profile.months) + DAY
         self.clients = ClientPicker(self.rng, profile)
         self.stock = [0] * len(self.batches)
+        self.aged = [False] * len(self.batches)
+        self.closed = [False] * len(self.batches)  # quarantined or cleared: sells no more
+        # credit: each bad account's invoices (due, total, payments); COD-only since when
+        self.debts: dict[int, list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
+        self.cod_only: dict[int, int] = {}
         self.pool = Pool()
-        self.timed: list[tuple[int, int, int]] = []  # (moment, SELLABLE|QUARANTINE, batch)
+        # (moment, kind, batch, (order, quantity) of a return or ()), in time order
+        self.timed: list[tuple[int, int, int, tuple[int, int] | tuple[()]]] = []
         self.next_intake = 0
         self.orders = 0
         self.invoices = 0
@@ -228,13 +298,25 @@ class Market:
                 self.next_intake += 1
                 yield from self.receive(self.next_intake - 1)
             elif timed_at is not None and timed_at <= moment:
-                at, kind, batch = heapq.heappop(timed)
+                at, kind, batch, returned = heapq.heappop(timed)
                 if kind == self.SELLABLE:
                     self.pool.add(batch, batches[batch].tier)
+                elif kind == self.AGED:
+                    self.aged[batch] = True
+                elif kind == self.RETURNED:
+                    yield from self.take_back(batch, at, returned)
                 elif self.stock[batch] > 0:
-                    yield StockMove(batch, "QUARANTINE", -self.stock[batch], at)
+                    # quarantined, or cleared out unsold: back to its consignor, or
+                    # written off when the wholesaler owns it
+                    if kind == self.QUARANTINE:
+                        move = "QUARANTINE"
+                    else:
+                        move = "RETURN" if batches[batch].consignment else "DISPOSAL"
+                    yield StockMove(batch, move, -self.stock[batch], at)
                     self.stock[batch] = 0
                     self.pool.discard(batch)
+                if kind in (self.QUARANTINE, self.CLEARED):
+                    self.closed[batch] = True
             else:
                 return
 
@@ -250,16 +332,34 @@ class Market:
         if batch.write_off:
             self.stock[index] -= batch.write_off
             yield StockMove(index, "ADJUSTMENT", -batch.write_off, batch.created + WRITE_OFF_AFTER)
-        heapq.heappush(self.timed, (batch.sellable_from, self.SELLABLE, index))
+        heapq.heappush(self.timed, (batch.sellable_from, self.SELLABLE, index, ()))
+        for after, kind in ((AGED_AFTER, self.AGED), (clear_after(batch), self.CLEARED)):
+            if batch.created + after < ANCHOR_TS:
+                heapq.heappush(self.timed, (batch.created + after, kind, index, ()))
         if batch.quarantine_after is not None:
             quarantine_at = batch.created + batch.quarantine_after
             if quarantine_at < ANCHOR_TS:
-                heapq.heappush(self.timed, (quarantine_at, self.QUARANTINE, index))
+                heapq.heappush(self.timed, (quarantine_at, self.QUARANTINE, index, ()))
+
+    def take_back(
+        self, batch: int, at: int, returned: tuple[int, int] | tuple[()]
+    ) -> Iterator[StockMove]:
+        """Goods a buyer returned go back to their batch; if the batch no longer sells
+        (quarantined, or cleared out), they are written off at once."""
+        order, quantity = returned  # type: ignore[misc]
+        yield StockMove(batch, "REFUND_RETURN", quantity, at, order)
+        if self.closed[batch]:
+            yield StockMove(batch, "DISPOSAL", -quantity, at + MINUTE, order)
+            return
+        if not self.stock[batch]:
+            self.pool.add(batch, self.batches[batch].tier)
+        self.stock[batch] += quantity
 
     # --- demand ------------------------------------------------------------------------
 
-    def draw_lines(self, consume: bool) -> list[PlannedLine]:
+    def draw_lines(self, consume: bool, client: int) -> list[PlannedLine]:
         rng, stock = self.rng, self.stock
+        scale = self.clients.quantity_scale(client)
         lines: list[PlannedLine] = []
         used: set[int] = set()
         for _ in range(line_count(rng)):
@@ -271,7 +371,8 @@ class Market:
                 continue
             used.add(picked)
             available = stock[picked]
-            quantity = line_quantity(rng, self.flower[picked])
+            product = self.products[picked]
+            quantity = line_quantity(rng, product, scale)
             if not consume:
                 quantity = min(quantity, available)
             else:
@@ -283,7 +384,10 @@ class Market:
                     self.pool.discard(picked)
             batch = self.batches[picked]
             cogs = between(rng, *batch.cogs_range) if batch.cogs_range else batch.unit_cogs
-            price = price_for_margin(cogs, line_margin(rng))
+            margin = line_margin(rng, product.category)
+            if self.aged[picked]:  # old stock moves at a discount
+                margin *= AGED_MARGIN_FACTOR
+            price = price_for_margin(cogs, margin)
             lines.append(PlannedLine(picked, quantity, price, cogs))
         if not lines:
             raise PlanError(
@@ -296,10 +400,23 @@ class Market:
             return 0
         return share_of(sum(line.total for line in lines), self.rng.uniform(0.02, 0.05))
 
+    def on_hold(self, client: int, at: int) -> bool:
+        """Whether the client buys COD only at `at`: it holds debt 90 days past due, or a
+        debt of it was written off."""
+        since = self.cod_only.get(client)
+        if since is not None and since <= at:
+            return True
+        return any(
+            due + ON_HOLD_PAST_DUE < at and sum(c for m, c in payments if m <= at) < total
+            for due, total, payments in self.debts.get(client, ())
+        )
+
     def order(
         self, created: int, client: int, order_type: str, lines: list[PlannedLine]
     ) -> PlannedOrder:
         terms = self.rng.choices(TERMS, TERM_WEIGHTS)[0]
+        if self.on_hold(client, created):
+            terms = "COD"
         order = PlannedOrder(
             index=self.orders,
             client=client,
@@ -321,19 +438,64 @@ class Market:
         self.invoices += 1
         order.invoiced = min(order.created + between(self.rng, 5 * MINUTE, 2 * HOUR), ANCHOR_TS)
         order.due = plus_days(day(order.created), TERM_DAYS[order.terms])
-        order.settlement = settle(
-            self.settle_rng, order.terms, order.invoiced, order.due, order.total
+        behaviour = self.clients.behaviours[order.client]
+        settlement = settle(
+            self.settle_rng, order.terms, order.invoiced, order.due, order.total, behaviour
         )
+        order.settlement = settlement
+        order.aftercare = self.aftercare(order, settlement, behaviour)
         yield order
         for line in order.lines:
             yield StockMove(line.batch, "SALE", -line.quantity, order.created, order.index)
+        if order.aftercare and order.aftercare.returned:
+            at, line_index, quantity, _ = order.aftercare.returned
+            batch = order.lines[line_index].batch
+            heapq.heappush(self.timed, (at, self.RETURNED, batch, (order.index, quantity)))
+
+    def aftercare(
+        self, order: PlannedOrder, settlement: Settlement, behaviour: Behaviour
+    ) -> Aftercare | None:
+        """Write-off of a bad debt, or a return or a refund of a paid sale."""
+        assert order.due is not None
+        rng, due = self.settle_rng, midnight(order.due)
+        unpaid = settlement.paid < order.total
+        if unpaid or settlement.payments[-1][0] > due + ON_HOLD_PAST_DUE:
+            # ever more than 90 days past due: later sales check it (on_hold)
+            self.debts.setdefault(order.client, []).append((due, order.total, settlement.payments))
+        if unpaid:
+            if behaviour is Behaviour.BAD:
+                written_off = due + WRITE_OFF_PAST_DUE
+                if written_off <= ANCHOR_TS:
+                    since = self.cod_only.get(order.client, written_off)
+                    self.cod_only[order.client] = min(since, written_off)
+                    return Aftercare(written_off=written_off)
+            return None
+        paid_at = settlement.payments[-1][0] if settlement.payments else order.invoiced
+        draw = rng.random()
+        if draw < RETURN_SHARE:
+            at = office_moment(max(order.created + between(rng, *RETURN_WITHIN), paid_at))
+            line_index = rng.randrange(len(order.lines))
+            line = order.lines[line_index]
+            unit = self.min_line[line.batch]
+            quantity = max(unit, line.quantity * rng.randint(1, 4) // 4 // unit * unit)
+            quantity = min(quantity, line.quantity)
+            cents = round(times_price(quantity, line.unit_price) * (1 - RESTOCKING_FEE))
+            if at <= ANCHOR_TS and cents > 0:
+                return Aftercare(returned=(at, line_index, quantity, cents))
+        elif draw < RETURN_SHARE + REFUND_SHARE:
+            at = office_moment(max(order.created + between(rng, *REFUND_WITHIN), paid_at))
+            cents = share_of(order.total, REFUND_RATE)
+            if at <= ANCHOR_TS and cents > 0:
+                return Aftercare(refund=(at, cents))
+        return None
 
     def sale(self, created: int, client: int) -> Iterator[Event]:
         rng = self.rng
         age = ANCHOR_TS - created
         draft = age < DRAFT_WINDOW and rng.random() < DRAFT_SHARE
         cancelled = not draft and age > 2 * DAY and rng.random() < CANCELLED_SHARE
-        order = self.order(created, client, "SALE", self.draw_lines(not (draft or cancelled)))
+        lines = self.draw_lines(not (draft or cancelled), client)
+        order = self.order(created, client, "SALE", lines)
         order.is_draft, order.cancelled = draft, cancelled
         if draft or cancelled:
             yield order
@@ -345,21 +507,29 @@ class Market:
             RECENT_QUOTE_STATUSES if ANCHOR_TS - created < RECENT_QUOTE else OLD_QUOTE_STATUSES
         )
         status = self.rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
-        order = self.order(created, client, "QUOTE", self.draw_lines(consume=False))
+        order = self.order(created, client, "QUOTE", self.draw_lines(False, client))
         order.quote_status, order.is_draft = status, status == "DRAFT"
         return order
 
     def converted_quote(self, created: int, client: int) -> Iterator[Event]:
         """A sale that replaces an accepted quote: the quote was made hours or days
         earlier, but not before its batches could be sold."""
-        lines = self.draw_lines(consume=True)
-        asked = created - between(self.rng, HOUR, 5 * DAY)
+        lines = self.draw_lines(True, client)
+        # the quote was asked for in office hours too: a few tries, else an hour before
+        asked = created - HOUR
+        for _ in range(QUOTE_TIME_TRIES):
+            moment = created - between(self.rng, HOUR, 5 * DAY)
+            if is_office_time(moment):
+                asked = moment
+                break
         earliest = max(self.batches[line.batch].sellable_from for line in lines)
         quote = self.order(max(asked, earliest, self.start), client, "QUOTE", list(lines))
         quote.quote_status = "CONVERTED"
         sale = self.order(created, client, "SALE", lines)
         # the sale keeps what the quote agreed (its own draws are overridden)
         sale.terms, sale.discount, sale.converted_from = quote.terms, quote.discount, quote.index
+        if self.on_hold(client, created):  # the quote's terms, unless credit stopped since
+            sale.terms = "COD"
         yield quote
         yield from self.confirm(sale)
 

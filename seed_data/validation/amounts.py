@@ -14,6 +14,12 @@ _RECEIVED = (
     "where payment_type = 'RECEIVED' and invoice_id is not null group by invoice_id) p "
     "on p.invoice_id = i.id"
 )
+# Refunds: money sent back to the buyer on its invoice (a SENT payment with a customer).
+_REFUNDED = (
+    "left join (select invoice_id, sum(amount) as refunded from payments "
+    "where payment_type = 'SENT' and customer_id is not null and invoice_id is not null "
+    "group by invoice_id) r on r.invoice_id = i.id"
+)
 # The order's sale status that each invoice status implies.
 _SALE_STATUS_OF_INVOICE = (
     "case i.status when 'PAID' then 'PAID' when 'PARTIAL' then 'PARTIAL' "
@@ -119,8 +125,9 @@ INVOICE_RULES = (
         "invoice_amount_paid",
         "invoices",
         ("payments",),
-        "invoice.amount_paid = sum of its RECEIVED payments",
-        f"select i.id from invoices i {_RECEIVED} where i.amount_paid <> coalesce(p.received, 0)",
+        "invoice.amount_paid = sum of its RECEIVED payments, less the refunds sent back on it",
+        f"select i.id from invoices i {_RECEIVED} {_REFUNDED} "
+        "where i.amount_paid <> coalesce(p.received, 0) - coalesce(r.refunded, 0)",
     ),
     Rule.over(
         "invoice_status",
@@ -136,11 +143,12 @@ INVOICE_RULES = (
     Rule.over(
         "invoice_matches_order",
         "invoices",
-        ("orders",),
-        "an order's invoice bills its client for its total",
-        "select i.id from invoices i join orders o on o.id = i.reference_id "
+        ("orders", "payments"),
+        "an order's invoice bills its client for its total, less the refunds on it",
+        f"select i.id from invoices i join orders o on o.id = i.reference_id {_REFUNDED} "
         "where i.reference_type = 'ORDER' and i.status <> 'VOID' "
-        "and (i.total_amount <> o.total or i.customer_id <> o.client_id)",
+        "and (i.total_amount <> o.total - coalesce(r.refunded, 0) "
+        "or i.customer_id <> o.client_id)",
     ),
     Rule.over(
         "sale_status_matches_invoice",
@@ -174,6 +182,24 @@ INVOICE_RULES = (
 
 PAYMENT_RULES = (
     Rule.over(
+        "refund_on_a_paid_invoice",
+        "payments",
+        ("invoices",),
+        "a refund goes back to the invoice's customer, on an invoice paid in full, no later "
+        "than the day it was paid",
+        "select p.id from payments p join invoices i on i.id = p.invoice_id "
+        "where p.payment_type = 'SENT' and p.customer_id is not null "
+        "and (p.customer_id <> i.customer_id or i.status <> 'PAID' or p.amount <= 0 "
+        "or p.payment_date < i.invoice_date)",
+    ),
+    Rule.over(
+        "no_card_payments",
+        "payments",
+        (),
+        "no payment by card: card networks do not process cannabis business-to-business payments",
+        "select id from payments where payment_method in ('CREDIT_CARD', 'DEBIT_CARD')",
+    ),
+    Rule.over(
         "payment_customer_matches_invoice",
         "payments",
         ("invoices",),
@@ -182,6 +208,38 @@ PAYMENT_RULES = (
         "where p.payment_type = 'RECEIVED' and p.customer_id is distinct from i.customer_id",
     ),
     _negative("payments", "amount <= 0", "a payment moves a positive amount"),
+)
+
+# Credit: a client holding debt more than 90 days past due buys COD only. The invoices that
+# ever were that late: unpaid past due + 90 days, or paid later than that.
+_LATE_INVOICES = (
+    "select i.id, i.customer_id, i.due_date, i.total_amount from invoices i "
+    "where i.reference_type = 'ORDER' and ("
+    "(i.amount_due > 0) or exists (select 1 from payments p where p.invoice_id = i.id "
+    "and p.payment_type = 'RECEIVED' and p.payment_date > i.due_date + 90))"
+)
+CREDIT_RULES = (
+    Rule.over(
+        "cod_while_on_hold",
+        "orders",
+        ("invoices", "payments"),
+        "no sale on terms (other than COD) while its client holds debt more than 90 days past due",
+        f"select s.id from orders s join ({_LATE_INVOICES}) i on i.customer_id = s.client_id "
+        "where s.order_type = 'SALE' and not s.is_draft and s.sale_status <> 'CANCELLED' "
+        "and s.payment_terms <> 'COD' and i.due_date + 90 < s.created_at::date "
+        "and i.total_amount > (select coalesce(sum(p.amount), 0) from payments p "
+        "where p.invoice_id = i.id and p.payment_type = 'RECEIVED' "
+        "and p.payment_date <= s.created_at::date)",
+    ),
+    Rule.over(
+        "written_off_when_long_past_due",
+        "invoices",
+        (),
+        "an invoice written off (VOID, 'Written off: ...') still owes and was due 180 days "
+        "or more before it was last changed",
+        "select id from invoices where status = 'VOID' and notes like 'Written off%' "
+        "and (amount_due <= 0 or updated_at::date < due_date + 180)",
+    ),
 )
 
 # TERP derives these columns; each definition counts the app's rows too, so they are judged
@@ -214,12 +272,14 @@ DERIVED_RULES = (
         "order_invoice_link",
         "orders",
         ("invoices",),
-        "orders.invoice_id is the invoice whose reference is that order (ORDER)",
-        "select o.id from orders o left join invoices i on i.reference_type = 'ORDER' "
-        "and i.reference_id = o.id and i.status <> 'VOID' "
+        "orders.invoice_id is the invoice whose reference is that order (ORDER), the one "
+        "not VOID when there are several",
+        "select o.id from orders o left join lateral (select i.id from invoices i "
+        "where i.reference_type = 'ORDER' and i.reference_id = o.id "
+        "order by i.status = 'VOID', i.id desc limit 1) i on true "
         "where o.invoice_id is distinct from i.id",
         whole_database=True,
     ),
 )
 
-RULES = (*ORDER_RULES, *INVOICE_RULES, *PAYMENT_RULES, *DERIVED_RULES)
+RULES = (*ORDER_RULES, *INVOICE_RULES, *PAYMENT_RULES, *CREDIT_RULES, *DERIVED_RULES)

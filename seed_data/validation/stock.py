@@ -72,6 +72,17 @@ RULES = (
         "and m.movement_type = 'SALE')",
     ),
     Rule.over(
+        "returns_match_sales",
+        "inventory_movements",
+        ("order_line_items",),
+        "goods a buyer returns (REFUND_RETURN) come back from an order that sold them from "
+        "that batch, no more than it sold",
+        "select m.id from inventory_movements m where m.movement_type = 'REFUND_RETURN' "
+        "and (m.reference_type is distinct from 'ORDER' or m.quantity_change <= 0 "
+        "or m.quantity_change > (select coalesce(sum(li.quantity), 0) from order_line_items li "
+        "where li.order_id = m.reference_id and li.batch_id = m.batch_id))",
+    ),
+    Rule.over(
         "no_negative_batch_locations",
         "batch_locations",
         (),
