@@ -7,7 +7,7 @@ from sqlalchemy.engine import URL
 
 from tests.conftest import Cli, render, seed_data_command
 
-COMMANDS = ("validate", "scan", "mask", "stamp-environment")
+COMMANDS = ("validate", "scan", "mask", "stamp-environment", "report")
 
 
 def test_help_says_what_each_command_does_with_an_example() -> None:

@@ -6,7 +6,7 @@ problems (validate, scan, mask), 2 could not run (one `FAILED:` line on stderr).
 import argparse
 from collections.abc import Sequence
 
-from seed_data.cli import environment, pii, validate
+from seed_data.cli import environment, pii, report, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import LOG_FORMATS, load_environment, parse_name
@@ -21,10 +21,11 @@ examples:
   python -m seed_data scan                      look for real-looking personal data
   python -m seed_data mask                      mask a copied database in place
   python -m seed_data stamp-environment staging --confirm-database terp_staging
+  python -m seed_data report --html report.html   figures against their targets
   python -m seed_data COMMAND --help            more about one command
 """
 
-COMMANDS = (validate, pii, environment)
+COMMANDS = (validate, pii, environment, report)
 
 
 def parser() -> argparse.ArgumentParser:
