@@ -67,7 +67,7 @@ def plus_days(value: date, days: int) -> date:
 
 def is_office_time(moment: int) -> bool:
     """Whether `moment` falls on a weekday, in Pacific office hours."""
-    return (moment % DAY) // HOUR in OFFICE_HOURS_UTC and day(moment).weekday() < 5
+    return (moment % DAY) // HOUR in OFFICE_HOURS_UTC and weekday(moment) < 5
 
 
 def office_moment(moment: int) -> int:
@@ -77,6 +77,11 @@ def office_moment(moment: int) -> int:
     if hour not in OFFICE_HOURS_UTC:
         start = moment - moment % DAY + OFFICE_HOURS_UTC[0] * HOUR
         moment = start if hour < OFFICE_HOURS_UTC[0] else start + DAY
-    while day(moment).weekday() >= 5:
+    while weekday(moment) >= 5:
         moment += DAY
     return moment
+
+
+def weekday(moment: int) -> int:
+    """The UTC day's weekday, Monday 0 (1970-01-01 was a Thursday): no date object."""
+    return (moment // DAY + 3) % 7

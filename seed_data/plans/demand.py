@@ -8,7 +8,8 @@
   15 times in 100, so about 99 % of orders fall between 7:00 and 19:00 and 95 % on
   weekdays.
 - Clients: about 60 % of orders go to the whales, and with their bigger orders they
-  bring about 70 % of revenue (TERP: 10 whales bring 70 %); within each group a client's share is a fixed Pareto-like weight. Each client
+  bring about 70 % of revenue (TERP: 10 whales bring 70 %); within each group a client's
+  share is a fixed Pareto-like weight. Each client
   pays its own way: whales 90 % good payers, 10 % slow; regulars 73 % good, 15 % slow,
   12 % bad accounts (seed_data.plans.settlement).
 - Lines: about 3 an order (TERP's full scenario), 1 to 8.

@@ -210,13 +210,18 @@ PAYMENT_RULES = (
     _negative("payments", "amount <= 0", "a payment moves a positive amount"),
 )
 
-# Credit: a client holding debt more than 90 days past due buys COD only. The invoices that
-# ever were that late: unpaid past due + 90 days, or paid later than that.
-_LATE_INVOICES = (
-    "select i.id, i.customer_id, i.due_date, i.total_amount from invoices i "
-    "where i.reference_type = 'ORDER' and ("
-    "(i.amount_due > 0) or exists (select 1 from payments p where p.invoice_id = i.id "
-    "and p.payment_type = 'RECEIVED' and p.payment_date > i.due_date + 90))"
+# Credit: a client holding debt more than 90 days past due buys COD only. For each invoice
+# not paid in full by due + 90 days, the hold runs from then until the day its RECEIVED
+# payments reached its total (never, if they have not): one running sum over payments.
+_HOLDS = (
+    "select i.customer_id, i.due_date + 90 as hold_from, "
+    "coalesce(c.cleared, 'infinity'::date) as hold_until from invoices i left join ("
+    "select invoice_id, min(payment_date) filter (where paid >= total) as cleared from ("
+    "select p.invoice_id, p.payment_date, i.total_amount as total, sum(p.amount) over ("
+    "partition by p.invoice_id order by p.payment_date, p.id) as paid from payments p "
+    "join invoices i on i.id = p.invoice_id where p.payment_type = 'RECEIVED') running "
+    "group by invoice_id) c on c.invoice_id = i.id "
+    "where i.reference_type = 'ORDER' and coalesce(c.cleared, 'infinity'::date) > i.due_date + 90"
 )
 CREDIT_RULES = (
     Rule.over(
@@ -224,12 +229,12 @@ CREDIT_RULES = (
         "orders",
         ("invoices", "payments"),
         "no sale on terms (other than COD) while its client holds debt more than 90 days past due",
-        f"select s.id from orders s join ({_LATE_INVOICES}) i on i.customer_id = s.client_id "
+        # each client's holds as one set of day ranges: one hash join with the orders
+        "select s.id from orders s join (select customer_id, range_agg(daterange(hold_from, "
+        f"hold_until, '()')) as held from ({_HOLDS}) h group by customer_id) h "
+        "on h.customer_id = s.client_id "
         "where s.order_type = 'SALE' and not s.is_draft and s.sale_status <> 'CANCELLED' "
-        "and s.payment_terms <> 'COD' and i.due_date + 90 < s.created_at::date "
-        "and i.total_amount > (select coalesce(sum(p.amount), 0) from payments p "
-        "where p.invoice_id = i.id and p.payment_type = 'RECEIVED' "
-        "and p.payment_date <= s.created_at::date)",
+        "and s.payment_terms <> 'COD' and s.created_at::date <@ h.held",
     ),
     Rule.over(
         "written_off_when_long_past_due",
@@ -274,9 +279,10 @@ DERIVED_RULES = (
         ("invoices",),
         "orders.invoice_id is the invoice whose reference is that order (ORDER), the one "
         "not VOID when there are several",
-        "select o.id from orders o left join lateral (select i.id from invoices i "
-        "where i.reference_type = 'ORDER' and i.reference_id = o.id "
-        "order by i.status = 'VOID', i.id desc limit 1) i on true "
+        # set-based (one sort), not a lookup per order: invoices has no index on reference_id
+        "select o.id from orders o left join (select distinct on (reference_id) reference_id, "
+        "id from invoices where reference_type = 'ORDER' "
+        "order by reference_id, status = 'VOID', id desc) i on i.reference_id = o.id "
         "where o.invoice_id is distinct from i.id",
         whole_database=True,
     ),
