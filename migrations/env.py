@@ -25,7 +25,7 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
-from seed_data import audit, output, preflight, stamping
+from seed_data import audit, output, preflight, project, stamping
 from seed_data.database import connect, create_engine
 from seed_data.environment import require_permission
 from seed_data.errors import SeedError
@@ -41,7 +41,10 @@ from seed_data.plan import (
 from seed_data.revisions import name_new_revision
 from seed_data.run import ATTRIBUTE, SeedRun
 from seed_data.settings import Settings, load_environment, resolve_settings, target_url
+from terp.project import PROJECT
 
+# The app this repository seeds: its tables, rules and PII, handed to the engine.
+project.use(PROJECT)
 config = context.config
 logging_from_ini = config.config_file_name is not None and config.attributes.get(
     "configure_logger", True

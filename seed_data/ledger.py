@@ -127,6 +127,17 @@ def datasets(connection: sa.Connection) -> set[tuple[str, int]]:
     return {(str(profile), int(random_seed)) for profile, random_seed in rows}
 
 
+def ranges_by_table(connection: sa.Connection) -> dict[str, str]:
+    """Every seeded row, per table: the ledger's id ranges merged (int8multirange text)."""
+    rows = connection.execute(
+        sa.text(
+            "select table_name, range_agg(r)::text from seed_ledger "
+            "cross join unnest(id_ranges) r group by table_name"
+        )
+    )
+    return {str(table): str(ranges) for table, ranges in rows}
+
+
 # Changes a revision made to rows an earlier revision inserted (derived columns: a client's
 # totals, an order's invoice), so that its downgrade undoes exactly the seed's part. Made
 # on first use, in the revision's own transaction.

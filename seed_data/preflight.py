@@ -6,10 +6,9 @@ import dataclasses
 
 import sqlalchemy as sa
 
-from seed_data import drift, environment, ledger, rollback
+from seed_data import drift, environment, ledger, project, rollback
 from seed_data.errors import Refusal
 from seed_data.plan import Step
-from seed_data.profiles import PROFILES
 from seed_data.run import SeedRun, dataset
 from seed_data.seeding import seeders_of
 
@@ -94,7 +93,8 @@ def match_dataset(run: SeedRun) -> None:
             f"`alembic downgrade seed@base` first, then "
             f"`alembic {''.join(options)}upgrade seed@head`"
         )
-    if profile in PROFILES:
+    profiles = project.current().profiles
+    if profile in profiles:
         run.settings = dataclasses.replace(
-            settings, profile=PROFILES[profile], random_seed=random_seed
+            settings, profile=profiles[profile], random_seed=random_seed
         )

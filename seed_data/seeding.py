@@ -29,8 +29,8 @@ from seed_data.bulk import copy_rows
 from seed_data.errors import SeedError, SeedIntegrityError
 from seed_data.ids import IdBlock, allocate_ids
 from seed_data.pii import guard
-from seed_data.profiles import Profile
 from seed_data.progress import tracked
+from seed_data.project import Profile
 from seed_data.randomness import faker_for, stream_for
 from seed_data.run import ATTRIBUTE, RevisionReport, SeedRun
 from seed_data.settings import Settings

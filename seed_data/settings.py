@@ -17,10 +17,11 @@ from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 from sqlalchemy.engine import URL
 
+from seed_data import project
 from seed_data.database import parse_database_url
 from seed_data.embedded import embedded_database_url
 from seed_data.errors import ConfigurationError, Refusal
-from seed_data.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from seed_data.project import Profile
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RANDOM_SEED = 42
@@ -223,10 +224,11 @@ def resolve_settings(
     profile_name, profile_source = _given(x_args.get("profile")), "-x profile"
     if profile_name is None:
         profile_name, profile_source = _given(env.get("SEED_PROFILE")), "SEED_PROFILE"
-    profile = PROFILES[
-        parse_name(profile_source, profile_name, tuple(PROFILES), "a seed profile")
+    profiles = project.current().profiles
+    profile = profiles[
+        parse_name(profile_source, profile_name, tuple(profiles), "a seed profile")
         if profile_name is not None
-        else DEFAULT_PROFILE
+        else project.current().default_profile
     ]
 
     seed_raw, seed_source = _given(x_args.get("random_seed")), "-x random_seed"

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.datasets.products import FLOWER_PRICE_PER_LB
-from seed_data.generators.calendar import ANCHOR
+from terp.datasets.products import FLOWER_PRICE_PER_LB
+from terp.plans.calendar import ANCHOR
 from tests.conftest import seed_database
 
 

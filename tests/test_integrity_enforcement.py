@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import SeedError, SeedIntegrityError
-from seed_data.generators import movements, orders
-from seed_data.plans.units import decimal_text
+from terp.generators import movements, orders
+from terp.plans.units import decimal_text
 from tests.conftest import InProcess, table_counts, versions
 
 ORDER_TABLES = ("orders", "order_line_items")

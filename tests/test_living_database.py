@@ -9,8 +9,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from scripts.bench_living import Writers
-from seed_data.validation import RULES, Scope, check
-from seed_data.validation.amounts import DERIVED_RULES
+from seed_data.validation import Scope, check
+from terp.rules import RULES
+from terp.rules.amounts import DERIVED_RULES
 from tests.conftest import Cli, DatabaseFactory, InProcess, versions
 from tests.test_roundtrip import SEEDED_TABLES
 

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from seed_data.generators.naming import unique_names
 from seed_data.uniques import TakenCodes, TakenValues, dashed, email_variant, numbered
+from terp.generators.naming import unique_names
 
 
 def test_unique_names_use_a_third_list_only_when_needed() -> None:

@@ -20,10 +20,14 @@ from seed_data.environment import stamp
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from seed_data.pii import scanner
 from seed_data.pii.masking import Masker, MaskingKey, Strategy
-from seed_data.pii.registry import BY_NAME, REGISTRY, Kind, tables
+from seed_data.pii.registry import Kind
 from seed_data.pii.shapes import findings, reserved_domain
-from seed_data.profiles import PROFILES
+from terp.pii import PII_COLUMNS as REGISTRY
+from terp.profiles import PROFILES
+from terp.project import PROJECT
 from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, Cli, InProcess, render, seed_data_command
+
+BY_NAME = PROJECT.pii_by_name
 
 KEY = "a-test-masking-key-that-is-long-enough-0123456789"
 KEYED = {"SEED_MASKING_KEY": KEY}
@@ -649,7 +653,10 @@ def test_mask_logs_one_line_per_event(seeded: sa.Engine, database_url: URL) -> N
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     kinds = [event["event"] for event in events]
-    assert kinds.count("seed_mask_table") == len(tables()) and kinds.count("seed_mask") == 1
+    assert (
+        kinds.count("seed_mask_table") == len(PROJECT.pii_tables())
+        and kinds.count("seed_mask") == 1
+    )
     done = next(event for event in events if event["event"] == "seed_mask")
     assert done["outcome"] == "success" and done["database"] == database
     assert KEY not in result.stdout + result.stderr

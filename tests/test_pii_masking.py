@@ -8,13 +8,11 @@ import pytest
 from faker import Faker
 
 from seed_data.errors import ConfigurationError
-from seed_data.fakes import CALIFORNIA_AREA_CODES
 from seed_data.pii import shapes
 from seed_data.pii.masking import (
     FIRST_NAMES,
     KEY_VARIABLE,
     LAST_NAMES,
-    NOTES,
     Masker,
     MaskingKey,
     MaskingKeyMissing,
@@ -25,6 +23,8 @@ from seed_data.pii.masking import (
     strategy_for,
 )
 from seed_data.pii.registry import Kind
+from terp.fakes import CALIFORNIA_AREA_CODES
+from terp.project import NOTES
 
 KEY = MaskingKey(b"test key: 0123456789abcdef0123456789abcdef", "test")
 OTHER_KEY = MaskingKey(b"another key: 0123456789abcdef0123456789abcd", "test")

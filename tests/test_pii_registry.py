@@ -2,12 +2,16 @@
 
 import sqlalchemy as sa
 
-from seed_data.fakes import GENERATED
 from seed_data.pii import inventory
 from seed_data.pii.masking import COLLISION_FREE_KINDS, DESCRIPTIONS, Strategy
-from seed_data.pii.registry import BY_NAME, REGISTRY, Kind
+from seed_data.pii.registry import Kind
 from seed_data.pii.shapes import CHECKS
+from terp.fakes import GENERATED
+from terp.pii import PII_COLUMNS as REGISTRY
+from terp.project import PROJECT
 from tests.conftest import PROJECT_ROOT, InProcess
+
+BY_NAME = PROJECT.pii_by_name
 
 INVENTORY = PROJECT_ROOT / "docs" / "pii-inventory.md"
 

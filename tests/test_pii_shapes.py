@@ -6,13 +6,14 @@ import re
 
 import pytest
 
-from seed_data import fakes
-from seed_data.datasets import notes
-from seed_data.datasets.cities import CITIES
 from seed_data.errors import SeedIntegrityError
 from seed_data.pii import guard, shapes
 from seed_data.pii.registry import Kind
+from seed_data.pii.synthetic import email_local_part
 from seed_data.randomness import faker_for
+from terp import fakes
+from terp.datasets import notes
+from terp.datasets.cities import CITIES
 
 E, P, C, S, IP = shapes.EMAIL, shapes.PHONE, shapes.CARD, shapes.SSN, shapes.IP_ADDRESS
 # Real-looking values, each written the ways people write them: every one must be found.
@@ -191,7 +192,7 @@ def test_everything_generation_draws_from_is_clean() -> None:
     for _ in range(2_000):
         first, last = fake.first_name(), fake.last_name()
         assert not shapes.findings(Kind.PERSON_NAME, f"{first} {last}")
-        email = fakes.reserved_email(rng, fakes.email_local_part(first, last), rng.randrange(10**6))
+        email = fakes.reserved_email(rng, email_local_part(first, last), rng.randrange(10**6))
         assert not shapes.findings(Kind.EMAIL, email)
         city = rng.choice(CITIES)
         assert not shapes.findings(Kind.PHONE, fakes.fictional_phone(rng))

@@ -10,17 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from seed_data.generators.inventory import batch_status, location_rows
-from seed_data.generators.orders import margin_percent
-from seed_data.plans.clock import ANCHOR_TS, DAY, day, history_start_ts, is_office_time, plus_days
-from seed_data.plans.products import ProductSpec, product_specs
-from seed_data.plans.recording import order_lines, plan_summary, planned_orders, stock_moves
-from seed_data.plans.settlement import settle
-from seed_data.plans.stock import BatchOutcome, StockBook
-from seed_data.plans.supply import FLOWER_SOLD_PER_ORDER, BatchPlan, ProductPicker
-from seed_data.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove, plan_world
-from seed_data.plans.units import apportion, decimal_text, times_price
-from seed_data.profiles import PROFILES, Profile
+from terp.generators.inventory import batch_status, location_rows
+from terp.generators.orders import margin_percent
+from terp.plans.clock import ANCHOR_TS, DAY, day, history_start_ts, is_office_time, plus_days
+from terp.plans.products import ProductSpec, product_specs
+from terp.plans.recording import order_lines, plan_summary, planned_orders, stock_moves
+from terp.plans.settlement import settle
+from terp.plans.stock import BatchOutcome, StockBook
+from terp.plans.supply import FLOWER_SOLD_PER_ORDER, BatchPlan, ProductPicker
+from terp.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove, plan_world
+from terp.plans.units import apportion, decimal_text, times_price
+from terp.profiles import PROFILES, Profile
 
 MEDIUM = PROFILES["medium"]
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.profiles import PROFILES
+from terp.profiles import PROFILES
 from tests.conftest import PROJECT_ROOT, seed_database, table_counts
 from tests.test_roundtrip import SEEDED_TABLES
 

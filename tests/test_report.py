@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from seed_data.cli import main
-from seed_data.report.charts import CHARTS
-from seed_data.report.figures import Figures, MovementTally, collect
-from seed_data.report.lines import average_sale, gini, lorenz, sections, top_share
-from seed_data.report.page import load_renderer
+from terp.report.charts import CHARTS
+from terp.report.figures import Figures, MovementTally, collect
+from terp.report.lines import average_sale, gini, lorenz, sections, top_share
+from terp.report.page import load_renderer
 from tests.conftest import InProcess, render, seed_data_command
 
 END = date(2025, 12, 31)
@@ -491,8 +491,8 @@ def test_html_without_the_extra_says_how_to_install_it(
 ) -> None:
     # None in sys.modules makes `import matplotlib` raise ImportError, as when it is absent
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.delitem(sys.modules, "seed_data.report.charts", raising=False)
-    monkeypatch.delattr("seed_data.report.charts", raising=False)
+    monkeypatch.delitem(sys.modules, "terp.report.charts", raising=False)
+    monkeypatch.delattr("terp.report.charts", raising=False)
     unreachable = "postgresql://nobody@127.0.0.1:1/none"  # the extra is checked first
     exit_code = main(["report", "--database-url", unreachable, "--html", str(tmp_path / "p.html")])
     captured = capsys.readouterr()

@@ -3,7 +3,7 @@ the schema and alembic_version after each step."""
 
 import sqlalchemy as sa
 
-from seed_data.profiles import PROFILES
+from terp.profiles import PROFILES
 from tests.conftest import Cli, InProcess, table_counts, versions
 
 SEEDED_TABLES = (

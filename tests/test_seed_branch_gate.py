@@ -34,7 +34,7 @@ def downgrade() -> None:
 HELPER_WITH_OTHER_NAME = f'''"""More staff through the seeding helpers, under another name."""
 
 from seed_data import seeding
-from seed_data.generators import users as staff
+from terp.generators import users as staff
 
 revision = "a1b2c3d4e5f6"
 down_revision = "{SEED_HEAD}"

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.validation import RULES
+from terp.rules import RULES
 from tests.conftest import InProcess, render, seed_data_command
 
 

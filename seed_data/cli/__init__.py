@@ -6,7 +6,8 @@ problems (validate, scan, mask), 2 could not run (one `FAILED:` line on stderr).
 import argparse
 from collections.abc import Sequence
 
-from seed_data.cli import environment, pii, report, validate
+from seed_data import project
+from seed_data.cli import environment, pii, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import LOG_FORMATS, load_environment, parse_name
@@ -25,7 +26,7 @@ examples:
   python -m seed_data COMMAND --help            more about one command
 """
 
-COMMANDS = (validate, pii, environment, report)
+COMMANDS = (validate, pii, environment)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subcommands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
+    for command in (*COMMANDS, *project.current().commands):
         command.register(subcommands)
     return root
 

@@ -9,11 +9,11 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from seed_data import project
 from seed_data.errors import SeedError
 from seed_data.output import failed
-from seed_data.pii.registry import tables as pii_tables
 from seed_data.settings import Settings, load_environment, resolve_settings, target_url
-from seed_data.validation import RULES, existing_tables
+from seed_data.validation import existing_tables
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 URL_HELP = (
@@ -36,21 +36,18 @@ def target(arguments: argparse.Namespace) -> tuple[Settings, URL]:
     return settings, target_url(settings)
 
 
-def terp_tables() -> set[str]:
-    """The tables the integrity rules read and the PII registry names."""
-    return {table for rule in RULES for table in rule.reads} | set(pii_tables())
-
-
 def require_terp_database(connection: sa.Connection, url: URL) -> None:
     began = not connection.in_transaction()
-    found = existing_tables(connection, terp_tables())
+    described = project.current()
+    found = existing_tables(connection, described.known_tables())
     if began:  # leave the connection as it was given: the command begins its own
         connection.rollback()
     if not found:
         database = url.database or "?"
         raise NotTerp(
-            f"database {database!r} holds none of TERP's tables: point --database-url or "
-            "DATABASE_URL at a TERP database (or run `alembic upgrade schema@head` first)"
+            f"database {database!r} holds none of {described.name}'s tables: point "
+            f"--database-url or DATABASE_URL at a {described.name} database (or run "
+            "`alembic upgrade schema@head` first)"
         )
 
 

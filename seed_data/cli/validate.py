@@ -15,7 +15,7 @@ from seed_data.cli.common import (
 )
 from seed_data.database import connect, create_engine
 from seed_data.ledger import exists as ledger_exists
-from seed_data.validation import RULES, Scope, applicable, validate
+from seed_data.validation import Scope, applicable, rules, validate
 
 NAME = "validate"
 DESCRIPTION = """\
@@ -60,20 +60,20 @@ def _validate(arguments: argparse.Namespace) -> int:
         with connect(engine) as connection, connection.begin():
             connection.execute(sa.text("set transaction read only"))
             require_terp_database(connection, url)
-            rules = applicable(connection)
+            chosen = applicable(connection)
             if arguments.seeded_only:
                 seeded = Scope.of_ledger(connection).ranges if ledger_exists(connection) else {}
-                rules = [rule for rule in rules if rule.reads <= set(seeded)]
+                chosen = [rule for rule in chosen if rule.reads <= set(seeded)]
             violations = validate(connection, seeded_only=arguments.seeded_only)
     finally:
         engine.dispose()
     for violation in violations:
         print(violation)
-    skipped = len(RULES) - len(rules)
+    skipped = len(rules()) - len(chosen)
     why = "nothing seeded in their tables" if arguments.seeded_only else "their tables do not exist"
     note = f" ({skipped} skipped: {why})" if skipped else ""
     if violations:
-        print(f"{NAME}: {len(violations)} of {len(rules)} rules broken{note}")
+        print(f"{NAME}: {len(violations)} of {len(chosen)} rules broken{note}")
         return EXIT_FOUND
-    print(f"{NAME}: no violations in {len(rules)} rules{note}")
+    print(f"{NAME}: no violations in {len(chosen)} rules{note}")
     return EXIT_OK

@@ -7,18 +7,19 @@ prefix) cannot write it. The message names the column and the kind, never the va
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from seed_data import project
 from seed_data.errors import SeedIntegrityError
-from seed_data.pii.registry import BY_NAME
 from seed_data.pii.shapes import findings
 
 
 def checked_rows(
     revision: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Iterator[Sequence[Any]]:
+    registry = project.current().pii_by_name
     checks = [
         (index, registered)
         for index, name in enumerate(columns)
-        if (registered := BY_NAME.get((table, name))) is not None
+        if (registered := registry.get((table, name))) is not None
     ]
     if not checks:
         yield from rows
@@ -33,7 +34,7 @@ def checked_rows(
                 raise SeedIntegrityError(
                     f"{revision}: a generated value of {registered.name} looks like real PII "
                     f"({', '.join(sorted(found))}); PII columns take values only from "
-                    "seed_data.fakes (reserved e-mail domains, 555-01xx phones, word lists). "
+                    "the project's fakes (reserved e-mail domains, 555-01xx phones, word lists). "
                     "Nothing of this revision was committed."
                 )
         yield row

@@ -1,10 +1,11 @@
-"""docs/pii-inventory.md, rendered from the registry and the descriptions beside the code
+"""docs/pii-inventory.md, rendered from the project's PII registry and the descriptions
+beside the code
 that generates, masks and scans each kind. A test fails when the committed file differs:
 regenerate it with `python -m seed_data pii-inventory > docs/pii-inventory.md`."""
 
-from seed_data.fakes import GENERATED
+from seed_data import project
 from seed_data.pii.masking import DESCRIPTIONS, Strategy
-from seed_data.pii.registry import BOOKKEEPING_TABLES, NOT_REGISTERED, REGISTRY, Kind
+from seed_data.pii.registry import BOOKKEEPING_TABLES, Kind
 from seed_data.pii.shapes import CHECKS
 
 COMMAND = "python -m seed_data pii-inventory > docs/pii-inventory.md"
@@ -17,10 +18,12 @@ def _row(*cells: str) -> str:
 
 
 def render() -> str:
+    described = project.current()
     lines = [
         "# PII inventory",
         "",
-        f"Generated from `seed_data/pii/registry.py` by `{COMMAND}`; do not edit by hand "
+        f"Generated from the {described.name} project's PII registry by `{COMMAND}`; do not "
+        "edit by hand "
         "(a test fails when this file is stale). docs/compliance.md explains what the "
         "system guarantees and what it does not.",
         "",
@@ -32,7 +35,7 @@ def render() -> str:
         "`python -m seed_data scan` applies each kind's checks to them and shape checks "
         "to every other text column.",
         "",
-        _row("column", "kind", "sensitivity", "unique", "holds in TERP"),
+        _row("column", "kind", "sensitivity", "unique", f"holds in {described.name}"),
         _row("---", "---", "---", "---", "---"),
     ]
     lines += [
@@ -43,7 +46,7 @@ def render() -> str:
             "yes" if column.unique else "no",
             column.holds,
         )
-        for column in REGISTRY
+        for column in described.pii_columns
     ]
     lines += [
         "",
@@ -61,18 +64,18 @@ def render() -> str:
     lines += [
         _row(
             kind.value,
-            GENERATED[kind],
+            described.pii_generated[kind],
             DESCRIPTIONS[kind, Strategy.FULL],
             DESCRIPTIONS[kind, Strategy.PATTERN],
             CHECKS[kind],
         )
         for kind in Kind
-        if any(column.kind is kind for column in REGISTRY)
+        if any(column.kind is kind for column in described.pii_columns)
     ]
     lines += [
         "",
-        "Production is never masked (the command refuses it). Its reference data "
-        "(workflow_statuses) comes from the schema branch; the seed branch's mock customers "
+        "Production is never masked (the command refuses it). Its reference data comes "
+        "from the schema branch; the seed branch's mock customers "
         "are refused there unless SEED_ALLOW_PRODUCTION names the database, and are "
         "synthetic even then. In every environment NULL stays NULL and a blank value stays "
         "blank.",
@@ -82,7 +85,7 @@ def render() -> str:
         _row("column", "why"),
         _row("---", "---"),
     ]
-    lines += [_row(f"`{name}`", reason) for name, reason in NOT_REGISTERED]
+    lines += [_row(f"`{name}`", reason) for name, reason in described.pii_not_registered]
     lines += [
         "",
         "## Bookkeeping tables (neither masked nor scanned)",

@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
-from seed_data import audit, output
+from seed_data import audit, output, project
 from seed_data.environment import Stamp, read_stamp, stricter
 from seed_data.errors import Refusal, SeedError
 from seed_data.locking import seeding_lock
@@ -42,7 +42,7 @@ from seed_data.pii.masking import (
     resolve_key,
     strategy_for,
 )
-from seed_data.pii.registry import PiiColumn, columns_of, tables
+from seed_data.pii.registry import PiiColumn
 from seed_data.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -115,13 +115,13 @@ def plan(connection: sa.Connection) -> tuple[list[TablePlan], list[str]]:
     """What to mask: registered columns present in the database, per table, and the
     registered columns it lacks."""
     plans, missing = [], []
-    for table in tables():
+    for table in project.current().pii_tables():
         live = {
             name: (type_name, category, length)
             for name, type_name, category, length in connection.execute(_COLUMNS, {"table": table})
         }
         targets = []
-        for column in columns_of(table):
+        for column in project.current().pii_columns_of(table):
             found = live.get(column.column)
             if found is None:
                 missing.append(column.name)
@@ -130,7 +130,7 @@ def plan(connection: sa.Connection) -> tuple[list[TablePlan], list[str]]:
             if category != "S":
                 raise Refusal(
                     f"cannot mask {column.name}: it is {type_name}, not a text type. "
-                    "Nothing was changed; update seed_data/pii/registry.py or the column."
+                    "Nothing was changed; update the project's PII registry or the column."
                 )
             targets.append(Target(column, length))
         if not targets:
@@ -296,11 +296,13 @@ def mask_database(
             strategy = strategy_for(environment)
             key = resolve_key(env, environment)
             plans, missing = plan(connection)
+            described = project.current()
             connection.commit()
             if not plans:
                 raise Refusal(
                     f"database {database!r} has none of the registered PII tables "
-                    f"({', '.join(tables())}): is it a TERP database? Nothing was changed."
+                    f"({', '.join(described.pii_tables())}): is it a {described.name} database? "
+                    "Nothing was changed."
                 )
             report = MaskReport(database, environment, strategy, key.source, missing=missing)
             echo(f"mask: database {database}, environment {environment}, strategy {strategy}")

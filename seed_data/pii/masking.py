@@ -14,7 +14,7 @@ SEED_MASKING_KEY, the kind and the normalised value.
   (a phone written alone keeps its punctuation), an e-mail column only an e-mail address,
   whatever else was typed into it. NULL stays NULL, blank stays blank.
 
-Two strategies (SPEC's environments): `full` for development and test replaces every
+Two strategies (one per environment): `full` for development and test replaces every
 part; `pattern` for staging keeps what statistics need: each real e-mail domain maps to
 one stable reserved domain (so the domain distribution survives, docs/compliance.md says
 why that is the one pattern kept whole), and names and free text keep about their length
@@ -36,25 +36,10 @@ from typing import TypeVar
 
 from faker.providers.person.en_US import Provider as FakerPersonProvider
 
-from seed_data.datasets.businesses import CALIFORNIA_CITIES, DISPENSARY_SUFFIXES, DISPENSARY_WORDS
-from seed_data.datasets.notes import (
-    BATCH_NOTES,
-    CLIENT_NOTES,
-    INVENTORY_MOVEMENT_NOTES,
-    LOT_NOTES,
-    ORDER_NOTES,
-    PAYMENT_NOTES,
-    VENDOR_NOTES,
-)
-from seed_data.datasets.streets import STREET_NAMES, STREET_SUFFIXES
+from seed_data import project
 from seed_data.errors import ConfigurationError, Refusal
-from seed_data.fakes import (
-    CALIFORNIA_AREA_CODES,
-    FICTIONAL_EXCHANGE,
-    RESERVED_EMAIL_DOMAINS,
-    email_local_part,
-)
 from seed_data.pii.registry import Kind
+from seed_data.pii.synthetic import FICTIONAL_EXCHANGE, RESERVED_EMAIL_DOMAINS, email_local_part
 
 KEY_VARIABLE = "SEED_MASKING_KEY"
 MIN_KEY_LENGTH = 32
@@ -210,17 +195,6 @@ def _ascii_names(names: Iterator[str]) -> tuple[str, ...]:
 
 FIRST_NAMES = _ascii_names(iter(FakerPersonProvider.first_names))
 LAST_NAMES = _ascii_names(iter(FakerPersonProvider.last_names))
-NOTES = tuple(
-    dict.fromkeys(
-        LOT_NOTES
-        + BATCH_NOTES
-        + ORDER_NOTES
-        + CLIENT_NOTES
-        + VENDOR_NOTES
-        + PAYMENT_NOTES
-        + INVENTORY_MOVEMENT_NOTES
-    )
-)
 
 
 def _by_length(names: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
@@ -290,6 +264,7 @@ class Masker:
     def __init__(self, key: MaskingKey, strategy: Strategy) -> None:
         self.key = key
         self.strategy = strategy
+        self.pools = project.current().masking_pools
         self.mask = lru_cache(maxsize=200_000)(self._mask)
 
     def _mask(self, kind: Kind, value: str | None, max_length: int | None = None) -> str | None:
@@ -318,14 +293,15 @@ class Masker:
         if kind is Kind.PERSON_NAME:
             return self._person(draws, normalised) if pattern else self._person(draws, "")
         if kind is Kind.COMPANY_NAME:
-            masked = f"{draws.pick(DISPENSARY_WORDS)} {draws.pick(DISPENSARY_SUFFIXES)}"
+            pools = self.pools
+            masked = f"{draws.pick(pools.company_words)} {draws.pick(pools.company_suffixes)}"
             if pattern and len(normalised) > len(masked) + 6:
-                masked += f" of {draws.pick(CALIFORNIA_CITIES)}"
+                masked += f" of {draws.pick(pools.cities)}"
             return masked
         if kind is Kind.STREET_ADDRESS:
             return (
-                f"{100 + draws.below(9900)} {draws.pick(STREET_NAMES)} "
-                f"{draws.pick(STREET_SUFFIXES)}, {draws.pick(CALIFORNIA_CITIES)}, "
+                f"{100 + draws.below(9900)} {draws.pick(self.pools.street_names)} "
+                f"{draws.pick(self.pools.street_suffixes)}, {draws.pick(self.pools.cities)}, "
                 f"CA {90001 + draws.below(6161)}"
             )
         return self._text(draws, len(normalised) if pattern else 0)
@@ -344,9 +320,10 @@ class Masker:
         return f"{first} {draws.pick(_similar(_LAST_BY_LENGTH, about(len(tokens[-1]))))}"
 
     def _text(self, draws: Draws, length: int) -> str:
-        parts = [draws.pick(NOTES)]
+        notes = self.pools.notes
+        parts = [draws.pick(notes)]
         while sum(len(part) + 2 for part in parts) < length and len(parts) < 200:
-            parts.append(draws.pick(NOTES))
+            parts.append(draws.pick(notes))
         text = ". ".join(parts)
         if length and len(text) > length + 10:
             text = text[: max(length, len(parts[0]))].rstrip(" .")
@@ -376,7 +353,7 @@ class Masker:
         or 1 + 10 digits in phone punctuation) keeps its punctuation, new digits in the old
         places; anything else (a name beside the number, an extension, an e-mail, words)
         is replaced whole. The area code is never the real one."""
-        area = draws.pick(CALIFORNIA_AREA_CODES)
+        area = draws.pick(self.pools.area_codes)
         line = f"01{draws.below(100):02d}"
         stripped = value.strip()
         old = "".join(char for char in stripped if char in _DIGITS)

@@ -35,8 +35,9 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
+from seed_data import project
 from seed_data.pii import shapes
-from seed_data.pii.registry import BOOKKEEPING, BY_NAME, REGISTRY, Kind, is_bookkeeping
+from seed_data.pii.registry import BOOKKEEPING, Kind, is_bookkeeping
 
 _COLUMNS = sa.text(
     r"""
@@ -242,6 +243,7 @@ def scan(connection: sa.Connection) -> ScanReport:
             if is_bookkeeping(table, columns)
         }
         present = set()
+        registry = project.current().pii_by_name
         unreadable: list[str] = []
         limited: dict[str, None] = {}  # tables under row-level security, in order
         for row in connection.execute(_COLUMNS).all():
@@ -262,7 +264,7 @@ def scan(connection: sa.Connection) -> ScanReport:
                     f"materialized view {relation} is not populated: not scanned"
                 )
                 continue
-            registered = BY_NAME.get((row.table_name, row.column_name)) if current else None
+            registered = registry.get((row.table_name, row.column_name)) if current else None
             report.columns += 1
             if registered is not None:
                 report.registered += 1
@@ -306,6 +308,8 @@ def scan(connection: sa.Connection) -> ScanReport:
                 + _listed(unreadable)
             )
         report.missing = [
-            entry.name for entry in REGISTRY if (entry.table, entry.column) not in present
+            entry.name
+            for entry in project.current().pii_columns
+            if (entry.table, entry.column) not in present
         ]
     return report

@@ -44,14 +44,14 @@ from typing import Any
 
 import phonenumbers
 
-from seed_data.fakes import (
+from seed_data.pii.registry import Kind
+from seed_data.pii.synthetic import (
     FICTIONAL_EXCHANGE,
     FICTIONAL_LINES,
     RESERVED_EMAIL_DOMAINS,
     RESERVED_TOP_LEVEL_DOMAINS,
     SYNTHETIC_ID_PREFIXES,
 )
-from seed_data.pii.registry import Kind
 
 EMAIL = "e-mail"
 PHONE = "phone"

@@ -1,6 +1,6 @@
-"""Integrity validation: TERP's logical references, the keys the database does not
-enforce, and TERP's business rules (docs/data-model.md), each one SQL query over the tables
-(never over the generator), so it checks any TERP database, seeded or not.
+"""Integrity validation: the app's rules (its project's; TERP's are in terp/rules/), each
+one SQL query over the tables (never over the generator), so it checks any database of
+the app, seeded or not.
 
 `validate` runs the rules and reports what they find. `enforce` runs, inside a seed
 revision's transaction, the rules that read a table the revision wrote and no table the
@@ -16,25 +16,22 @@ holds nothing but seeded rows (found with an index probe of the gaps between the
 ranges) is read as it is. `validate --seeded-only` uses the same scope.
 """
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from seed_data import ledger, project
 from seed_data.errors import SeedIntegrityError
-from seed_data.ledger import exists as ledger_exists
-from seed_data.validation import amounts, dates, keys, references, stock
 from seed_data.validation.model import Rule, Violation
 
-RULES: tuple[Rule, ...] = (
-    *references.RULES,
-    *keys.RULES,
-    *amounts.RULES,
-    *stock.RULES,
-    *dates.RULES,
-)
+__all__ = ["Rule", "Scope", "Violation", "enforce", "existing_tables", "rules", "validate"]
 
-__all__ = ["RULES", "Rule", "Scope", "Violation", "enforce", "existing_tables", "validate"]
+
+def rules() -> Sequence[Rule]:
+    """Every rule of the project, in its order."""
+    return project.current().rules
+
 
 _EXISTING = sa.text(
     "select relname from pg_class where relkind in ('r', 'p') and relname = any(:names) "
@@ -60,7 +57,7 @@ class Scope:
         """The ledger's rows per table. Where the app's rows share a table, the planner's
         guesses about the scoped queries are wild, and with JIT on they cost a second of
         compiling for a millisecond of work: JIT is off for the rest of the transaction."""
-        ranges = {str(table): str(found) for table, found in connection.execute(_LEDGER_RANGES)}
+        ranges = ledger.ranges_by_table(connection)
         schema = str(connection.scalar(sa.text("select current_schema()")))
         scope = cls(ranges, schema=schema)
         quote = connection.dialect.identifier_preparer.quote
@@ -91,10 +88,6 @@ class Scope:
         return f"with {ctes} {rule.query}", {f"scope_{t}": self.ranges[t] for t in shadowed}
 
 
-_LEDGER_RANGES = sa.text(
-    "select table_name, range_agg(r)::text from seed_ledger cross join unnest(id_ranges) r "
-    "group by table_name"
-)
 # Any row outside the ledger's ranges: one index probe per gap between them.
 _HAS_OTHER_ROWS = (
     "select exists (select 1 from {table} x join unnest("
@@ -127,7 +120,7 @@ def validate(
     rules = applicable(connection, tables)
     scope = None
     if seeded_only:
-        scope = Scope.of_ledger(connection) if ledger_exists(connection) else Scope({})
+        scope = Scope.of_ledger(connection) if ledger.exists(connection) else Scope({})
         rules = [
             rule for rule in rules if rule.reads <= set(scope.ranges) and not rule.whole_database
         ]
@@ -137,7 +130,7 @@ def validate(
 
 
 def applicable(connection: sa.Connection, tables: Collection[str] | None = None) -> list[Rule]:
-    chosen = [rule for rule in RULES if tables is None or rule.reads & set(tables)]
+    chosen = [rule for rule in rules() if tables is None or rule.reads & set(tables)]
     present = existing_tables(connection, (t for rule in chosen for t in rule.reads))
     return [rule for rule in chosen if rule.reads <= present]
 
@@ -157,7 +150,7 @@ def enforce(connection: sa.Connection, inserted: Collection[str], revision: str)
         connection.execute(sa.text("analyze " + ", ".join(quote(table) for table in fresh)))
     violations = [
         violation
-        for rule in RULES
+        for rule in rules()
         if rule.reads & set(written) and rule.reads <= set(scope.ranges) and not rule.whole_database
         if (violation := check(connection, rule, scope)) is not None
     ]

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from seed_data import environment, seeding
+from seed_data import environment
+from seed_data.settings import load_environment, parse_environment
 
 revision: str = "schema_0003"
 down_revision: str | Sequence[str] | None = "schema_0002"
@@ -40,10 +41,12 @@ def upgrade() -> None:
     )
     # A Railway environment this tool does not know (pr-123) without SEED_ENV stays
     # unstamped: seeding it needs SEED_ENV, and a deliberate stamp-environment can name it.
-    settings = seeding.current_run().settings
-    if settings.environment is not None:
+    # Read from the process environment (and .env) as every command resolves it: the
+    # schema branch needs nothing of the seeding run.
+    stated, source, _ = parse_environment(load_environment())
+    if stated is not None:
         # the source says whether the environment was stated or defaulted (mask asks)
-        environment.stamp(op.get_bind(), settings.environment, settings.environment_source)
+        environment.stamp(op.get_bind(), stated, source)
 
 
 def downgrade() -> None:

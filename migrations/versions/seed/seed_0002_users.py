@@ -7,7 +7,7 @@ Revises: seed_0001
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import users as seeder
+from terp.generators import users as seeder
 
 revision: str = "seed_0002"
 down_revision: str | Sequence[str] | None = "seed_0001"

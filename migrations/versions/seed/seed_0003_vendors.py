@@ -7,7 +7,7 @@ Revises: seed_0002
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import vendors as seeder
+from terp.generators import vendors as seeder
 
 revision: str = "seed_0003"
 down_revision: str | Sequence[str] | None = "seed_0002"

@@ -7,7 +7,7 @@ Revises: seed_0003
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import catalog as seeder
+from terp.generators import catalog as seeder
 
 revision: str = "seed_0004"
 down_revision: str | Sequence[str] | None = "seed_0003"

@@ -7,7 +7,7 @@ Revises: seed_0004
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import clients as seeder
+from terp.generators import clients as seeder
 
 revision: str = "seed_0005"
 down_revision: str | Sequence[str] | None = "seed_0004"

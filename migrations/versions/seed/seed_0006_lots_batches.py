@@ -7,7 +7,7 @@ Revises: seed_0005
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import inventory as seeder
+from terp.generators import inventory as seeder
 
 revision: str = "seed_0006"
 down_revision: str | Sequence[str] | None = "seed_0005"

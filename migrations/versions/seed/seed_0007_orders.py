@@ -7,7 +7,7 @@ Revises: seed_0006
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import orders as seeder
+from terp.generators import orders as seeder
 
 revision: str = "seed_0007"
 down_revision: str | Sequence[str] | None = "seed_0006"

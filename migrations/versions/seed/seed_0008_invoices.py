@@ -7,7 +7,7 @@ Revises: seed_0007
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import invoices as seeder
+from terp.generators import invoices as seeder
 
 revision: str = "seed_0008"
 down_revision: str | Sequence[str] | None = "seed_0007"

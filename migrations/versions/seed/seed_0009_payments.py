@@ -7,7 +7,7 @@ Revises: seed_0008
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import payments as seeder
+from terp.generators import payments as seeder
 
 revision: str = "seed_0009"
 down_revision: str | Sequence[str] | None = "seed_0008"

@@ -9,7 +9,7 @@ Revises: seed_0009
 from collections.abc import Sequence
 
 from seed_data import seeding
-from seed_data.generators import movements as seeder
+from terp.generators import movements as seeder
 
 revision: str = "seed_0010"
 down_revision: str | Sequence[str] | None = "seed_0009"

@@ -1,0 +1,57 @@
+"""TERP staff accounts: a few admins, the rest sales and warehouse users."""
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from seed_data.ids import IdBlock
+from seed_data.pii.synthetic import email_local_part
+from seed_data.seeding import Row, SeedContext
+from seed_data.uniques import dashed, email_variant
+from terp.fakes import random_uuid, reserved_email
+from terp.plans.calendar import ANCHOR, moment_between, onboarding_moment
+from terp.profiles import profile_of
+
+USERS = sa.table(
+    "users",
+    sa.column("id", sa.BigInteger),
+    sa.column("open_id", sa.String),
+    sa.column("name", sa.String),
+    sa.column("email", sa.String),
+    sa.column("login_method", sa.String),
+    sa.column("role", sa.String),
+    sa.column("last_signed_in", sa.DateTime(timezone=True)),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+TABLES = (USERS,)
+ADMINS = 2
+LOGIN_METHODS = ("email", "google")
+
+
+def generate(context: SeedContext) -> None:
+    rng, fake, profile = context.rng, context.faker, profile_of(context)
+
+    emails = context.taken("users", "email")
+    open_ids = context.taken("users", "open_id", "seed-%")
+
+    def rows(ids: IdBlock) -> Iterator[Row]:
+        for serial, user_id in enumerate(ids, start=1):
+            first, last = fake.first_name(), fake.last_name()
+            created = onboarding_moment(rng, profile.months)
+            last_signed_in = moment_between(rng, created, ANCHOR)
+            yield (
+                user_id,
+                open_ids.free(f"seed-{random_uuid(rng)}", dashed),
+                f"{first} {last}",
+                emails.free(
+                    reserved_email(rng, email_local_part(first, last), serial), email_variant
+                ),
+                rng.choice(LOGIN_METHODS),
+                "admin" if serial <= ADMINS else "user",
+                last_signed_in,
+                created,
+                last_signed_in,
+            )
+
+    context.insert(USERS, profile.users, rows)
