@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
 from seed_data.plan import SEED_BRANCH, revision_command_args
+from seed_data.seeding import seeders_of
 
 BRANCHES = ("schema", SEED_BRANCH)
 
@@ -51,3 +52,15 @@ def name_new_revision(
             directive.rev_id = next_id(script, branch)
         if branch == SEED_BRANCH:
             context.opts["template_args"]["seed_revision"] = True
+
+
+def seeded_tables(script: ScriptDirectory) -> tuple[str, ...]:
+    """The tables the seed branch writes, in revision order, read from each revision's
+    seeders (found by what they are, like the preflight finds them)."""
+    revisions = reversed(list(script.walk_revisions("base", f"{SEED_BRANCH}@head")))
+    tables: dict[str, None] = {}
+    for revision in revisions:
+        if SEED_BRANCH in revision.branch_labels:
+            for seeder in seeders_of(revision.module):
+                tables.update(dict.fromkeys(table.name for table in seeder.TABLES))
+    return tuple(tables)

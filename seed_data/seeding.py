@@ -5,6 +5,7 @@ so a revision file stays a short, readable pair."""
 import gc
 import random
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,32 @@ from seed_data.settings import Settings
 from seed_data.uniques import TakenCodes, TakenValues
 
 Row = Sequence[Any]
+
+
+def row_type(table: sa.TableClause) -> Callable[..., tuple[Any, ...]]:
+    """A named tuple of `table`'s columns in the spec's order, to build rows by keyword:
+    `ORDERS_ROW(id=..., packed_by=..., shipped_by=...)` puts each value in the column its
+    name says, so two columns of one type cannot trade places unseen (a tuple built by
+    position would pass both the drift check and COPY)."""
+    return namedtuple(f"{table.name}_row", [column.name for column in table.columns])
+
+
+def by_name(revision: str, table: sa.TableClause, rows: Iterable[Row]) -> Iterator[Row]:
+    """`rows` as they are, once the first is known to be `row_type(table)`'s: built by
+    column name, not by position."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = tuple(column.name for column in table.columns)
+    if getattr(type(first), "_fields", None) != columns:
+        raise SeedError(
+            f"{revision}: rows of {table.name} must be built by column name: "
+            f"ROW = seeding.row_type(spec), then ROW(id=..., ...) "
+            "(docs/writing-seed-revisions.md)"
+        )
+    yield first
+    yield from rows
 
 
 @dataclass
@@ -73,7 +100,8 @@ class SeedContext:
         if columns[:1] != ["id"]:
             raise SeedError(f"{self.revision}: the spec of {table.name} must start with id")
         ids = allocate_ids(self.connection, table.name, count)
-        rows = guard.checked_rows(self.revision, table.name, columns, make_rows(ids))
+        rows = by_name(self.revision, table, make_rows(ids))
+        rows = guard.checked_rows(self.revision, table.name, columns, rows)
         rows = tracked(rows, f"{self.revision} {table.name}", count)
         with deferred_checks.checked_after_load(
             self.connection, table.name, enabled=self.defer_checks

@@ -15,14 +15,21 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
+from seed_data import cli as seed_data_cli
 from seed_data.database import parse_database_url
 from seed_data.embedded import embedded_database_url
+from seed_data.revisions import seeded_tables
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+SCHEMA_HEAD = "schema_0003"
+SEED_HEAD = "seed_0010"
+# What the seed revisions' generators write, in revision order: read from them, not listed.
+SEEDED_TABLES = seeded_tables(ScriptDirectory.from_config(Config(str(ALEMBIC_INI))))
 SEED_VARIABLES = (
     "DATABASE_URL",
     "SEED_ENV",
@@ -50,6 +57,14 @@ def clean_environ() -> dict[str, str]:
 
 def render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reaches PostgreSQL does so through `server_url`: mark it `database`, so
+    `pytest -m "not database"` runs the pure tests alone, with no server at all."""
+    for item in items:
+        if "server_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
 
 
 @pytest.fixture(scope="session")
@@ -224,3 +239,56 @@ def seed_data_command(
         text=True,
         timeout=120,
     )
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def failed_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.startswith("FAILED:")]
+
+
+@dataclass
+class Pii:
+    """`python -m seed_data` in this process (measured by coverage)."""
+
+    database_url: URL
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
+
+    def __call__(self, *argv: str, env: Mapping[str, str] | None = None) -> Result:
+        for name in SEED_VARIABLES:
+            self.monkeypatch.delenv(name, raising=False)
+        self.monkeypatch.setenv("DATABASE_URL", render(self.database_url))
+        for name, value in (env or {}).items():
+            self.monkeypatch.setenv(name, value)
+        self.capsys.readouterr()
+        confirmed = "--confirm-database" in argv or "SEED_CONFIRM" in (env or {})
+        if argv[:1] == ("mask",) and not confirmed:  # the tests below confirm as users must
+            argv = (*argv, "--confirm-database", str(self.database_url.database))
+        code = seed_data_cli.main(list(argv))
+        out, err = self.capsys.readouterr()
+        return Result(code, out, err)
+
+
+@pytest.fixture
+def pii(
+    database_url: URL, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Pii:
+    return Pii(database_url, monkeypatch, capsys)
+
+
+def contents(url: URL) -> dict[str, list[tuple[object, ...]]]:
+    """Every seeded table's rows, in id order."""
+    engine = sa.create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        dump = {
+            table: [tuple(row) for row in connection.execute(sa.text(f"table {table} order by id"))]
+            for table in SEEDED_TABLES
+        }
+    engine.dispose()
+    return dump

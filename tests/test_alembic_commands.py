@@ -12,8 +12,7 @@ from alembic.script import ScriptDirectory
 
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from seed_data.plan import SEED_BRANCH, applied_revisions, is_seed_revision
-from tests.conftest import ALEMBIC_INI, Cli, InProcess, versions
-from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
+from tests.conftest import ALEMBIC_INI, SCHEMA_HEAD, SEED_HEAD, Cli, InProcess, versions
 
 
 def audit_rows(engine: sa.Engine) -> int:

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 
 from seed_data.errors import DowngradeRefused, SeedError
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
-from tests.conftest import Cli, InProcess, table_counts
-from tests.test_roundtrip import SEED_HEAD
+from tests.conftest import SEED_HEAD, Cli, InProcess, table_counts
 
 
 def runs(engine: sa.Engine) -> list[sa.Row[tuple[object, ...]]]:

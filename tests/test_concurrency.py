@@ -15,14 +15,14 @@ from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from tests.conftest import (
     ALEMBIC_INI,
     PROJECT_ROOT,
+    SEED_HEAD,
     SEED_VARIABLES,
     Cli,
     DatabaseFactory,
     InProcess,
+    contents,
     render,
 )
-from tests.test_determinism import contents
-from tests.test_roundtrip import SEED_HEAD
 
 
 def test_eight_concurrent_runs_serialise(

@@ -4,8 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.drift import SchemaDrift
-from tests.conftest import Cli, InProcess, table_counts, versions
-from tests.test_roundtrip import SCHEMA_HEAD, SEEDED_TABLES
+from tests.conftest import SCHEMA_HEAD, SEEDED_TABLES, Cli, InProcess, table_counts, versions
 
 
 def test_drift_is_refused_before_any_write(alembic: InProcess, cli: Cli, engine: sa.Engine) -> None:

@@ -4,8 +4,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from seed_data.environment import stamped_environment
-from tests.conftest import Cli, render, seed_data_command, table_counts, versions
-from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
+from tests.conftest import (
+    SCHEMA_HEAD,
+    SEED_HEAD,
+    Cli,
+    render,
+    seed_data_command,
+    table_counts,
+    versions,
+)
 
 
 def refused(result_stderr: str, returncode: int) -> bool:

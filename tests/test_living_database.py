@@ -12,8 +12,7 @@ from scripts.bench_living import Writers
 from seed_data.validation import Scope, check
 from terp.rules import RULES
 from terp.rules.amounts import DERIVED_RULES
-from tests.conftest import Cli, DatabaseFactory, InProcess, versions
-from tests.test_roundtrip import SEEDED_TABLES
+from tests.conftest import SEEDED_TABLES, Cli, DatabaseFactory, InProcess, versions
 
 SEED_REVISIONS = [f"seed_{n:04d}" for n in range(1, 11)]
 APP_TAG = "app"

@@ -6,8 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.conftest import Cli, versions
-from tests.test_roundtrip import SEED_HEAD
+from tests.conftest import SEED_HEAD, Cli, versions
 
 
 def last_run(engine: sa.Engine) -> sa.Row[tuple[object, ...]]:

@@ -7,15 +7,13 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data import cli
 from seed_data.environment import stamp
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from seed_data.pii import scanner
@@ -25,7 +23,15 @@ from seed_data.pii.shapes import findings, reserved_domain
 from terp.pii import PII_COLUMNS as REGISTRY
 from terp.profiles import PROFILES
 from terp.project import PROJECT
-from tests.conftest import PROJECT_ROOT, SEED_VARIABLES, Cli, InProcess, render, seed_data_command
+from tests.conftest import (
+    PROJECT_ROOT,
+    Cli,
+    InProcess,
+    Pii,
+    Result,
+    render,
+    seed_data_command,
+)
 
 BY_NAME = PROJECT.pii_by_name
 
@@ -73,47 +79,6 @@ PLANTED_VALUES = (
     "8.8.8.8",
     "google|1081",
 )
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def failed_lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.startswith("FAILED:")]
-
-
-@dataclass
-class Pii:
-    """`python -m seed_data` in this process (measured by coverage)."""
-
-    database_url: URL
-    monkeypatch: pytest.MonkeyPatch
-    capsys: pytest.CaptureFixture[str]
-
-    def __call__(self, *argv: str, env: Mapping[str, str] | None = None) -> Result:
-        for name in SEED_VARIABLES:
-            self.monkeypatch.delenv(name, raising=False)
-        self.monkeypatch.setenv("DATABASE_URL", render(self.database_url))
-        for name, value in (env or {}).items():
-            self.monkeypatch.setenv(name, value)
-        self.capsys.readouterr()
-        confirmed = "--confirm-database" in argv or "SEED_CONFIRM" in (env or {})
-        if argv[:1] == ("mask",) and not confirmed:  # the tests below confirm as users must
-            argv = (*argv, "--confirm-database", str(self.database_url.database))
-        code = cli.main(list(argv))
-        out, err = self.capsys.readouterr()
-        return Result(code, out, err)
-
-
-@pytest.fixture
-def pii(
-    database_url: URL, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Pii:
-    return Pii(database_url, monkeypatch, capsys)
 
 
 @pytest.fixture

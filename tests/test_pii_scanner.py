@@ -14,9 +14,8 @@ from sqlalchemy.engine import URL
 
 from seed_data.pii import scanner, shapes
 from seed_data.pii.registry import BOOKKEEPING
-from tests.conftest import InProcess, render
-from tests.test_pii_commands import Pii, Result
-from tests.test_pii_shapes import TRUE_CASES
+from tests.conftest import InProcess, Pii, Result, render
+from tests.shape_cases import TRUE_CASES
 
 REAL_EMAIL = "jane.doe@gmail.com"
 

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from terp.profiles import PROFILES
-from tests.conftest import PROJECT_ROOT, seed_database, table_counts
-from tests.test_roundtrip import SEEDED_TABLES
+from tests.conftest import PROJECT_ROOT, SEEDED_TABLES, seed_database, table_counts
 
 DATA_MODEL = PROJECT_ROOT / "docs" / "data-model.md"
 TOLERANCE = 0.05

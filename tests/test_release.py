@@ -9,8 +9,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from tests.conftest import PROJECT_ROOT, clean_environ, render, table_counts, versions
-from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD, SEEDED_TABLES
+from tests.conftest import (
+    PROJECT_ROOT,
+    SCHEMA_HEAD,
+    SEED_HEAD,
+    SEEDED_TABLES,
+    clean_environ,
+    render,
+    table_counts,
+    versions,
+)
 
 
 def release(database_url: URL, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,8 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from seed_data.errors import DowngradeRefused
-from tests.conftest import Cli, InProcess, table_counts, versions
-from tests.test_roundtrip import SEED_HEAD, SEEDED_TABLES
+from tests.conftest import SEED_HEAD, SEEDED_TABLES, Cli, InProcess, table_counts, versions
 
 
 def first_id(connection: sa.Connection, table: str) -> int:

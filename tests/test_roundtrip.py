@@ -4,27 +4,15 @@ the schema and alembic_version after each step."""
 import sqlalchemy as sa
 
 from terp.profiles import PROFILES
-from tests.conftest import Cli, InProcess, table_counts, versions
-
-SEEDED_TABLES = (
-    "users",
-    "vendors",
-    "brands",
-    "strains",
-    "products",
-    "clients",
-    "lots",
-    "batches",
-    "batch_locations",
-    "orders",
-    "order_line_items",
-    "invoices",
-    "invoice_line_items",
-    "payments",
-    "inventory_movements",
+from tests.conftest import (
+    SCHEMA_HEAD,
+    SEED_HEAD,
+    SEEDED_TABLES,
+    Cli,
+    InProcess,
+    table_counts,
+    versions,
 )
-SCHEMA_HEAD = "schema_0003"
-SEED_HEAD = "seed_0010"
 
 
 def schema_snapshot(engine: sa.Engine) -> dict[str, object]:

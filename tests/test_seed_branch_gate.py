@@ -10,8 +10,15 @@ from sqlalchemy.engine import URL
 
 from seed_data import preflight
 from seed_data.environment import ProductionRefused
-from tests.conftest import PROJECT_ROOT, Cli, InProcess, table_counts, versions
-from tests.test_roundtrip import SCHEMA_HEAD, SEED_HEAD
+from tests.conftest import (
+    PROJECT_ROOT,
+    SCHEMA_HEAD,
+    SEED_HEAD,
+    Cli,
+    InProcess,
+    table_counts,
+    versions,
+)
 
 HAND_WRITTEN_ID = "3f9a1c2b7d4e"  # what `alembic revision` gives without this project's hook
 HAND_WRITTEN = f'''"""More staff, written by hand with plain op calls."""

@@ -12,7 +12,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from seed_data.uniques import numbered
 from terp.datasets.businesses import BRAND_SUFFIXES_BY_LINE, BRAND_WORDS
 from terp.datasets.strains import STRAIN_ALIASES, STRAINS
@@ -55,6 +55,9 @@ PRODUCTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (BRANDS, STRAINS_TABLE, PRODUCTS)
+BRANDS_ROW = row_type(BRANDS)
+STRAINS_ROW = row_type(STRAINS_TABLE)
+PRODUCTS_ROW = row_type(PRODUCTS)
 # Hand-written: what a brand of each line says about itself.
 BRAND_DESCRIPTIONS = {
     "Indoor": ("Premium indoor label", "Small-batch craft label", "House line of the cultivator"),
@@ -91,7 +94,14 @@ def generate(context: SeedContext) -> None:
             created = onboarding_moment(rng, profile.months)
             vendor_id = vendor_ids[index // profile.brands_per_vendor]
             description = rng.choice(BRAND_DESCRIPTIONS[lines[index]])
-            yield (brand_id, name, description, vendor_id, created, created)
+            yield BRANDS_ROW(
+                id=brand_id,
+                name=name,
+                description=description,
+                vendor_id=vendor_id,
+                created_at=created,
+                updated_at=created,
+            )
 
     brand_ids = context.insert(BRANDS, brand_count, brand_rows)
 
@@ -106,16 +116,16 @@ def generate(context: SeedContext) -> None:
         for strain_id, (listed, category) in zip(ids, strains, strict=True):
             name = taken_strains.free(listed, numbered)
             created = onboarding_moment(rng, profile.months)
-            yield (
-                strain_id,
-                name,
-                standardized(name),
-                Jsonb(aliases.get(listed, [])),
-                category,
-                None,  # no lineage: the dataset carries none, and a made-up one is false
-                None,
-                created,
-                created,
+            yield STRAINS_ROW(
+                id=strain_id,
+                name=name,
+                standardized_name=standardized(name),
+                aliases=Jsonb(aliases.get(listed, [])),
+                category=category,
+                base_strain_name=None,
+                parent_strain_id=None,
+                created_at=created,
+                updated_at=created,
             )
 
     strain_ids = context.insert(STRAINS_TABLE, len(strains), strain_rows)
@@ -125,17 +135,18 @@ def generate(context: SeedContext) -> None:
     def product_rows(ids: IdBlock) -> Iterator[Row]:
         for product_id, spec in zip(ids, specs, strict=True):
             created = onboarding_moment(rng, profile.months)
-            yield (
-                product_id,
-                brand_ids[spec.brand_index],
-                strain_ids[spec.strain_index],
-                # names are unique: a name another brand's product has gets the brand
-                f"{spec.name} ({brand_names[spec.brand_index]})" if spec.repeated else spec.name,
-                spec.category,
-                spec.subcategory,
-                spec.uom,
-                created,
-                created,
+            yield PRODUCTS_ROW(
+                id=product_id,
+                brand_id=brand_ids[spec.brand_index],
+                strain_id=strain_ids[spec.strain_index],
+                name_canonical=f"{spec.name} ({brand_names[spec.brand_index]})"
+                if spec.repeated
+                else spec.name,
+                category=spec.category,
+                subcategory=spec.subcategory,
+                uom_sellable=spec.uom,
+                created_at=created,
+                updated_at=created,
             )
 
     context.insert(PRODUCTS, len(specs), product_rows)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from seed_data.uniques import email_variant
 from terp.datasets.businesses import (
     DISPENSARY_SUFFIXES,
@@ -41,6 +41,7 @@ CLIENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (CLIENTS,)
+CLIENTS_ROW = row_type(CLIENTS)
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")
 # Large profiles outgrow two-word names: "Apex Wellness of Fresno".
@@ -64,25 +65,25 @@ def generate(context: SeedContext) -> None:
             created = onboarding_moment(rng, profile.months)
             # the address and the phone's area code agree, and with "X of <city>" too
             city = CITY_BY_NAME.get(name.rpartition(" of ")[2]) or rng.choice(CITIES)
-            yield (
-                client_id,
-                teri_codes["WHL" if whale else "REG"](number),
-                name,
-                emails.free(
+            yield CLIENTS_ROW(
+                id=client_id,
+                teri_code=teri_codes["WHL" if whale else "REG"](number),
+                name=name,
+                email=emails.free(
                     reserved_email(rng, email_local_part(*name.split()[:2]), index + 1),
                     email_variant,
                 ),
-                fictional_phone(rng, city.area_code),
-                street_address(rng, city),
-                True,
-                rng.random() < 0.05,
-                whale and rng.random() < 0.10,
-                Jsonb(list(WHALE_TAGS if whale else REGULAR_TAGS)),
-                0,  # total_spent and total_owed: the orders revision's business
-                0,
-                whale and rng.random() < 0.5,
-                created,
-                created,
+                phone=fictional_phone(rng, city.area_code),
+                address=street_address(rng, city),
+                is_buyer=True,
+                is_seller=rng.random() < 0.05,
+                is_brand=whale and rng.random() < 0.10,
+                tags=Jsonb(list(WHALE_TAGS if whale else REGULAR_TAGS)),
+                total_spent=0,
+                total_owed=0,
+                vip_portal_enabled=whale and rng.random() < 0.5,
+                created_at=created,
+                updated_at=created,
             )
 
     context.insert(CLIENTS, profile.clients, rows)

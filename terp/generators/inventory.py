@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from seed_data.uniques import TakenValues, dashed
 from terp.datasets.locations import (
     BIN_FORMAT,
@@ -93,6 +93,9 @@ TABLES = (
     BATCHES,
     BATCH_LOCATIONS,
 )
+BATCHES_ROW = row_type(BATCHES)
+LOTS_ROW = row_type(LOTS)
+BATCH_LOCATIONS_ROW = row_type(BATCH_LOCATIONS)
 # Batch status -> TERP's workflow status slug (schema_0002); empty batches leave the queue.
 WORKFLOW_SLUGS = {
     "AWAITING_INTAKE": "intake-queue",
@@ -170,31 +173,31 @@ def batch_row(
     metadata = {"intake_qty" if received else "expected_qty": decimal_text(plan.intake)}
     metadata["uom"] = product.uom
     last = plan.created if outcome.last_moved is None else max(plan.created, outcome.last_moved)
-    return (
-        batch_id,
-        codes.batch(serial),
-        codes.skus.free(f"SKU-{plan.product_index + 1:05d}-{plan.lot_index + 1:05d}", dashed),
-        product_id,
-        lot_id,
-        status,
-        workflow.get(WORKFLOW_SLUGS.get(status, "")),
-        product.grade,
-        False,
-        "RANGE" if plan.cogs_range else "FIXED",
-        decimal_text(plan.unit_cogs),
-        None if low is None else decimal_text(low),
-        None if high is None else decimal_text(high),
-        "CONSIGNMENT" if plan.consignment else "COD",
-        decimal_text(paid),
-        decimal_text(outcome.on_hand),
-        decimal_text(outcome.sampled),
-        decimal_text(reserved),
-        decimal_text(outcome.quarantined),
-        decimal_text(outcome.on_hand if status == "ON_HOLD" else 0),
-        "0",
-        Jsonb(metadata),
-        timestamp_text(plan.created),
-        timestamp_text(last),
+    return BATCHES_ROW(
+        id=batch_id,
+        code=codes.batch(serial),
+        sku=codes.skus.free(f"SKU-{plan.product_index + 1:05d}-{plan.lot_index + 1:05d}", dashed),
+        product_id=product_id,
+        lot_id=lot_id,
+        status=status,
+        status_id=workflow.get(WORKFLOW_SLUGS.get(status, "")),
+        grade=product.grade,
+        is_sample=False,
+        cogs_mode="RANGE" if plan.cogs_range else "FIXED",
+        unit_cogs=decimal_text(plan.unit_cogs),
+        unit_cogs_min=None if low is None else decimal_text(low),
+        unit_cogs_max=None if high is None else decimal_text(high),
+        payment_terms="CONSIGNMENT" if plan.consignment else "COD",
+        amount_paid=decimal_text(paid),
+        on_hand_qty=decimal_text(outcome.on_hand),
+        sample_qty=decimal_text(outcome.sampled),
+        reserved_qty=decimal_text(reserved),
+        quarantine_qty=decimal_text(outcome.quarantined),
+        hold_qty=decimal_text(outcome.on_hand if status == "ON_HOLD" else 0),
+        defective_qty="0",
+        metadata=Jsonb(metadata),
+        created_at=timestamp_text(plan.created),
+        updated_at=timestamp_text(last),
     )
 
 
@@ -255,14 +258,14 @@ def generate(context: SeedContext) -> None:
         for serial, (lot_id, lot) in enumerate(zip(ids, lots, strict=True), start=1):
             received = timestamp_text(lot.received)
             notes = rng.choice(LOT_NOTES) if rng.random() < 0.5 else None
-            yield (
-                lot_id,
-                lot_code(serial),
-                vendor_ids[lot.vendor_index],
-                date_text(lot.received),
-                notes,
-                received,
-                received,
+            yield LOTS_ROW(
+                id=lot_id,
+                code=lot_code(serial),
+                vendor_id=vendor_ids[lot.vendor_index],
+                date=date_text(lot.received),
+                notes=notes,
+                created_at=received,
+                updated_at=received,
             )
 
     lot_ids = list(context.insert(LOTS, len(lots), lot_rows))
@@ -298,15 +301,18 @@ def generate(context: SeedContext) -> None:
         for location_id, (batch_index, (site, zone, quantity)) in zip(ids, pairs, strict=True):
             plan = batches[batch_index]
             placed = timestamp_text(plan.created)
-            yield (
-                location_id,
-                batch_ids[batch_index],
-                site,
-                zone,
-                *shelf_place(rng),
-                decimal_text(quantity),
-                placed,
-                placed,
+            rack, shelf, bin_ = shelf_place(rng)
+            yield BATCH_LOCATIONS_ROW(
+                id=location_id,
+                batch_id=batch_ids[batch_index],
+                site=site,
+                zone=zone,
+                rack=rack,
+                shelf=shelf,
+                bin=bin_,
+                qty=decimal_text(quantity),
+                created_at=placed,
+                updated_at=placed,
             )
 
     context.insert(BATCH_LOCATIONS, sum(map(len, places)), place_rows)

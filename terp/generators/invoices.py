@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from terp.generators.parents import ensure_same_run, parent_ids, product_names
 from terp.plans.clock import date_text, timestamp_text
 from terp.plans.recording import order_lines, plan_summary, planned_orders
@@ -59,6 +59,8 @@ TABLES = (
     INVOICES,
     INVOICE_LINE_ITEMS,
 )
+INVOICES_ROW = row_type(INVOICES)
+INVOICE_LINE_ITEMS_ROW = row_type(INVOICE_LINE_ITEMS)
 # The terms in words, hand-written for this project (TERP's invoice notes are free text).
 TERMS_NOTES = {
     "CONSIGNMENT": "Consignment terms: due 30 days after delivery",
@@ -96,25 +98,25 @@ def invoice_row(
         moments.append(aftercare.refund[0])
     if aftercare and aftercare.returned:
         moments.append(aftercare.returned[0])
-    return (
-        invoice_id,
-        invoice_number(order.invoice + 1),
-        client_ids[order.client],
-        date_text(order.created),
-        order.due,
-        decimal_text(order.subtotal),
-        "0.00",
-        decimal_text(order.discount + refunded),
-        decimal_text(total),
-        decimal_text(paid),
-        decimal_text(total - paid),
-        status,
-        "ORDER",
-        order_ids[order.index],
-        notes,
-        rng.choice(user_ids),
-        timestamp_text(order.invoiced),
-        timestamp_text(max(moments)),
+    return INVOICES_ROW(
+        id=invoice_id,
+        invoice_number=invoice_number(order.invoice + 1),
+        customer_id=client_ids[order.client],
+        invoice_date=date_text(order.created),
+        due_date=order.due,
+        subtotal=decimal_text(order.subtotal),
+        tax_amount="0.00",
+        discount_amount=decimal_text(order.discount + refunded),
+        total_amount=decimal_text(total),
+        amount_paid=decimal_text(paid),
+        amount_due=decimal_text(total - paid),
+        status=status,
+        reference_type="ORDER",
+        reference_id=order_ids[order.index],
+        notes=notes,
+        created_by=rng.choice(user_ids),
+        created_at=timestamp_text(order.invoiced),
+        updated_at=timestamp_text(max(moments)),
     )
 
 
@@ -150,17 +152,17 @@ def generate(context: SeedContext) -> None:
             invoice_id, at = invoice_ids[order.invoice], timestamp_text(order.invoiced)
             for line in order.lines:
                 batch = batches[line.batch]
-                yield (
-                    next(line_ids),
-                    invoice_id,
-                    product_ids[batch.product_index],
-                    batch_ids[line.batch],
-                    names[product_ids[batch.product_index]],
-                    decimal_text(line.quantity),
-                    decimal_text(line.unit_price),
-                    decimal_text(line.total),
-                    at,
-                    at,
+                yield INVOICE_LINE_ITEMS_ROW(
+                    id=next(line_ids),
+                    invoice_id=invoice_id,
+                    product_id=product_ids[batch.product_index],
+                    batch_id=batch_ids[line.batch],
+                    description=names[product_ids[batch.product_index]],
+                    quantity=decimal_text(line.quantity),
+                    unit_price=decimal_text(line.unit_price),
+                    line_total=decimal_text(line.total),
+                    created_at=at,
+                    updated_at=at,
                 )
 
     context.insert(INVOICE_LINE_ITEMS, summary.invoice_lines, line_rows)

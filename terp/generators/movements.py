@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from terp.datasets.notes import INVENTORY_MOVEMENT_NOTES
 from terp.generators.parents import ensure_same_run, parent_ids
 from terp.plans.clock import timestamp_text
@@ -40,6 +40,7 @@ INVENTORY_MOVEMENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (INVENTORY_MOVEMENTS,)
+INVENTORY_MOVEMENTS_ROW = row_type(INVENTORY_MOVEMENTS)
 NOTES = {
     "INTAKE": "Initial intake",
     "SALE": "Sold via order",
@@ -70,19 +71,21 @@ def generate(context: SeedContext) -> None:
             before = running[move.batch]
             after = running[move.batch] = before + move.change
             at = timestamp_text(move.moment)
-            yield (
-                movement_id,
-                batch_ids[move.batch],
-                move.kind,
-                decimal_text(move.change),
-                decimal_text(before),
-                decimal_text(after),
-                None if move.order is None else "ORDER",
-                None if move.order is None else order_ids[move.order],
-                RESTOCK_FAILED_NOTE if move.kind == "DISPOSAL" and move.order else NOTES[move.kind],
-                rng.choice(user_ids),
-                at,
-                at,
+            yield INVENTORY_MOVEMENTS_ROW(
+                id=movement_id,
+                batch_id=batch_ids[move.batch],
+                movement_type=move.kind,
+                quantity_change=decimal_text(move.change),
+                quantity_before=decimal_text(before),
+                quantity_after=decimal_text(after),
+                reference_type=None if move.order is None else "ORDER",
+                reference_id=None if move.order is None else order_ids[move.order],
+                notes=RESTOCK_FAILED_NOTE
+                if move.kind == "DISPOSAL" and move.order
+                else NOTES[move.kind],
+                performed_by=rng.choice(user_ids),
+                created_at=at,
+                updated_at=at,
             )
 
     context.insert(INVENTORY_MOVEMENTS, summary.movements, rows)

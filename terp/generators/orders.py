@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from terp.datasets.notes import (
     COD_NOTE,
     CONVERTED_NOTE,
@@ -77,6 +77,8 @@ TABLES = (
     ORDERS,
     ORDER_LINE_ITEMS,
 )
+ORDERS_ROW = row_type(ORDERS)
+ORDER_LINE_ITEMS_ROW = row_type(ORDER_LINE_ITEMS)
 NOTE_SHARE = 0.2
 # Who creates an order: mostly the client's own sales rep, sometimes another rep covering,
 # rarely an admin (fixing or entering an order by hand).
@@ -137,31 +139,33 @@ def order_row(
     has_edibles: bool,
 ) -> Row:
     packed = order.fulfillment in ("PACKED", "SHIPPED")
-    return (
-        order_ids[order.index],
-        order_number(order.index + 1),
-        order.order_type,
-        order.is_draft,
-        client_ids[order.client],
-        staff.creator(rng, order.client),
-        staff.handler(rng) if packed else None,
-        staff.handler(rng) if order.fulfillment == "SHIPPED" else None,
-        None if order.converted_from is None else order_ids[order.converted_from],
-        None,
-        decimal_text(order.subtotal),
-        "0.00",
-        decimal_text(order.discount),
-        decimal_text(order.total),
-        decimal_text(order.total_cogs),
-        decimal_text(order.subtotal - order.total_cogs),
-        order.quote_status,
-        order.sale_status,
-        order.fulfillment,
-        order.terms,
-        order.due,
-        order_note(rng, order, has_edibles),
-        timestamp_text(order.created),
-        timestamp_text(last_change(order)),
+    return ORDERS_ROW(
+        id=order_ids[order.index],
+        order_number=order_number(order.index + 1),
+        order_type=order.order_type,
+        is_draft=order.is_draft,
+        client_id=client_ids[order.client],
+        created_by=staff.creator(rng, order.client),
+        packed_by=staff.handler(rng) if packed else None,
+        shipped_by=staff.handler(rng) if order.fulfillment == "SHIPPED" else None,
+        converted_from_order_id=None
+        if order.converted_from is None
+        else order_ids[order.converted_from],
+        invoice_id=None,
+        subtotal=decimal_text(order.subtotal),
+        tax="0.00",
+        discount=decimal_text(order.discount),
+        total=decimal_text(order.total),
+        total_cogs=decimal_text(order.total_cogs),
+        total_margin=decimal_text(order.subtotal - order.total_cogs),
+        quote_status=order.quote_status,
+        sale_status=order.sale_status,
+        fulfillment_status=order.fulfillment,
+        payment_terms=order.terms,
+        due_date=order.due,
+        notes=order_note(rng, order, has_edibles),
+        created_at=timestamp_text(order.created),
+        updated_at=timestamp_text(last_change(order)),
     )
 
 
@@ -183,20 +187,20 @@ def line_row(
 ) -> Row:
     total = line.total
     margin = total - times_price(line.quantity, line.cogs)
-    return (
-        line_id,
-        order_id,
-        batch_id,
-        product_name,
-        decimal_text(line.quantity),
-        decimal_text(line.cogs),
-        decimal_text(line.unit_price),
-        decimal_text(total),
-        margin_percent(margin, total),
-        decimal_text(margin),
-        False,
-        at,
-        at,
+    return ORDER_LINE_ITEMS_ROW(
+        id=line_id,
+        order_id=order_id,
+        batch_id=batch_id,
+        product_display_name=product_name,
+        quantity=decimal_text(line.quantity),
+        cogs_per_unit=decimal_text(line.cogs),
+        unit_price=decimal_text(line.unit_price),
+        line_total=decimal_text(total),
+        margin_percent=margin_percent(margin, total),
+        margin_dollar=decimal_text(margin),
+        is_sample=False,
+        created_at=at,
+        updated_at=at,
     )
 
 

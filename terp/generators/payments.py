@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from terp.datasets.notes import LOT_NOTES, PAYMENT_NOTES, REFUND_REASONS, RETURN_REASONS
 from terp.generators.parents import ensure_same_run, parent_ids
 from terp.plans.clock import ANCHOR_TS, DAY, MINUTE, date_text, timestamp_text
@@ -44,6 +44,7 @@ PAYMENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (PAYMENTS,)
+PAYMENTS_ROW = row_type(PAYMENTS)
 METHODS = ("CHECK", "ACH", "WIRE", "CASH", "OTHER")
 METHOD_WEIGHTS = (0.35, 0.35, 0.15, 0.10, 0.05)
 # Hand-written prefixes for the bank's reference of a payment.
@@ -84,7 +85,7 @@ def reconciled(rng: random.Random, at: int) -> bool:
 
 def received_fields(
     rng: random.Random, order: PlannedOrder, invoice_id: int, client_id: int
-) -> Iterator[tuple[int, tuple[object, ...]]]:
+) -> Iterator[tuple[int, dict[str, object]]]:
     """(moment, columns payment_type .. notes) of each payment on the order's invoice."""
     assert order.settlement is not None
     partial = order.settlement.invoice_status == "PARTIAL"
@@ -103,7 +104,7 @@ def received_fields(
 
 def refund_fields(
     rng: random.Random, order: PlannedOrder, invoice_id: int, client_id: int
-) -> tuple[int, tuple[object, ...]] | None:
+) -> tuple[int, dict[str, object]] | None:
     """(moment, columns payment_type .. notes) of the refund sent back, if any."""
     aftercare = order.aftercare
     if aftercare is None or not aftercare.refunded:
@@ -127,19 +128,19 @@ def customer_payment(
     client_id: int,
     invoice_id: int,
     notes: str | None,
-) -> tuple[object, ...]:
+) -> dict[str, object]:
     """Columns payment_type .. notes of a payment from (RECEIVED) or to (SENT) a client."""
-    return (
-        payment_type,
-        date_text(at),
-        decimal_text(cents),
-        method,
-        reference_number(rng, method),
-        client_id,
-        None,
-        invoice_id,
-        reconciled(rng, at),
-        notes,
+    return dict(
+        payment_type=payment_type,
+        payment_date=date_text(at),
+        amount=decimal_text(cents),
+        payment_method=method,
+        reference_number=reference_number(rng, method),
+        customer_id=client_id,
+        vendor_id=None,
+        invoice_id=invoice_id,
+        is_reconciled=reconciled(rng, at),
+        notes=notes,
     )
 
 
@@ -174,13 +175,13 @@ def generate(context: SeedContext) -> None:
             for at, fields in received_fields(rng, order, invoice_id, client_id):
                 serial, payment_id = next(numbers)
                 created = timestamp_text(at)
-                yield (
-                    payment_id,
-                    payment_number(serial - refunds),
-                    *fields,
-                    rng.choice(user_ids),
-                    created,
-                    created,
+                yield PAYMENTS_ROW(
+                    id=payment_id,
+                    payment_number=payment_number(serial - refunds),
+                    **fields,
+                    created_by=rng.choice(user_ids),
+                    created_at=created,
+                    updated_at=created,
                 )
             refund = refund_fields(rng, order, invoice_id, client_id)
             if refund is not None:
@@ -188,13 +189,13 @@ def generate(context: SeedContext) -> None:
                 refunds += 1
                 at, fields = refund
                 created = timestamp_text(at)
-                yield (
-                    payment_id,
-                    refund_number(refunds),
-                    *fields,
-                    rng.choice(user_ids),
-                    created,
-                    created,
+                yield PAYMENTS_ROW(
+                    id=payment_id,
+                    payment_number=refund_number(refunds),
+                    **fields,
+                    created_by=rng.choice(user_ids),
+                    created_at=created,
+                    updated_at=created,
                 )
         for batch in cod:
             serial, payment_id = next(numbers)
@@ -203,22 +204,22 @@ def generate(context: SeedContext) -> None:
             amount = times_price(batch.intake, batch.unit_cogs)
             method = vendor_method(rng, amount)
             created = timestamp_text(at)
-            yield (
-                payment_id,
-                payment_number(serial),
-                "SENT",
-                date_text(at),
-                decimal_text(amount),
-                method,
-                reference_number(rng, method),
-                None,
-                vendor_ids[lots[batch.lot_index].vendor_index],
-                None,
-                reconciled(rng, at),
-                COD_NOTE,
-                rng.choice(user_ids),
-                created,
-                created,
+            yield PAYMENTS_ROW(
+                id=payment_id,
+                payment_number=payment_number(serial),
+                payment_type="SENT",
+                payment_date=date_text(at),
+                amount=decimal_text(amount),
+                payment_method=method,
+                reference_number=reference_number(rng, method),
+                customer_id=None,
+                vendor_id=vendor_ids[lots[batch.lot_index].vendor_index],
+                invoice_id=None,
+                is_reconciled=reconciled(rng, at),
+                notes=COD_NOTE,
+                created_by=rng.choice(user_ids),
+                created_at=created,
+                updated_at=created,
             )
 
     context.insert(PAYMENTS, summary.received_payments + len(cod), rows)

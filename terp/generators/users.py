@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from seed_data.uniques import dashed, email_variant
 from terp.fakes import random_uuid, reserved_email
 from terp.plans.calendar import ANCHOR, moment_between, onboarding_moment
@@ -25,6 +25,7 @@ USERS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (USERS,)
+USERS_ROW = row_type(USERS)
 ADMINS = 2
 LOGIN_METHODS = ("email", "google")
 
@@ -40,18 +41,18 @@ def generate(context: SeedContext) -> None:
             first, last = fake.first_name(), fake.last_name()
             created = onboarding_moment(rng, profile.months)
             last_signed_in = moment_between(rng, created, ANCHOR)
-            yield (
-                user_id,
-                open_ids.free(f"seed-{random_uuid(rng)}", dashed),
-                f"{first} {last}",
-                emails.free(
+            yield USERS_ROW(
+                id=user_id,
+                open_id=open_ids.free(f"seed-{random_uuid(rng)}", dashed),
+                name=f"{first} {last}",
+                email=emails.free(
                     reserved_email(rng, email_local_part(first, last), serial), email_variant
                 ),
-                rng.choice(LOGIN_METHODS),
-                "admin" if serial <= ADMINS else "user",
-                last_signed_in,
-                created,
-                last_signed_in,
+                login_method=rng.choice(LOGIN_METHODS),
+                role="admin" if serial <= ADMINS else "user",
+                last_signed_in=last_signed_in,
+                created_at=created,
+                updated_at=last_signed_in,
             )
 
     context.insert(USERS, profile.users, rows)

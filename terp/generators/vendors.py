@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext
+from seed_data.seeding import Row, SeedContext, row_type
 from seed_data.uniques import email_variant, numbered
 from terp.datasets.businesses import FARM_PREFIXES, FARM_SUFFIXES
 from terp.datasets.notes import VENDOR_NOTES
@@ -28,6 +28,7 @@ VENDORS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (VENDORS,)
+VENDORS_ROW = row_type(VENDORS)
 # TERP: 90 % of intake is on consignment, the rest COD; a few vendors invoice on terms.
 PAYMENT_TERMS = ("Consignment", "COD", "Net 15", "Net 30")
 PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
@@ -45,18 +46,18 @@ def generate(context: SeedContext) -> None:
         for serial, (vendor_id, name) in enumerate(zip(ids, names, strict=True), start=1):
             first, last = fake.first_name(), fake.last_name()
             created = onboarding_moment(rng, profile.months)
-            yield (
-                vendor_id,
-                taken_names.free(name, numbered),
-                f"{first} {last}",
-                emails.free(
+            yield VENDORS_ROW(
+                id=vendor_id,
+                name=taken_names.free(name, numbered),
+                contact_name=f"{first} {last}",
+                contact_email=emails.free(
                     reserved_email(rng, email_local_part(first, last), serial), email_variant
                 ),
-                fictional_phone(rng),
-                rng.choices(PAYMENT_TERMS, PAYMENT_TERM_WEIGHTS)[0],
-                rng.choice(VENDOR_NOTES) if rng.random() < 0.5 else None,
-                created,
-                created,
+                contact_phone=fictional_phone(rng),
+                payment_terms=rng.choices(PAYMENT_TERMS, PAYMENT_TERM_WEIGHTS)[0],
+                notes=rng.choice(VENDOR_NOTES) if rng.random() < 0.5 else None,
+                created_at=created,
+                updated_at=created,
             )
 
     context.insert(VENDORS, profile.vendors, rows)

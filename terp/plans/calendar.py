@@ -2,7 +2,7 @@
 random seed gives the same rows on any day; the profile's months run up to it."""
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 ANCHOR = datetime(2026, 6, 30, 17, 0, tzinfo=UTC)
 
@@ -15,10 +15,6 @@ def moment_between(rng: random.Random, start: datetime, end: datetime) -> dateti
     """A moment in [start, end), to the second."""
     span = max(int((end - start).total_seconds()), 1)
     return start + timedelta(seconds=rng.randrange(span))
-
-
-def day_of(moment: datetime) -> date:
-    return moment.date()
 
 
 def onboarding_moment(rng: random.Random, months: int) -> datetime:
