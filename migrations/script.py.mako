@@ -43,8 +43,8 @@ TABLES: Sequence[sa.TableClause] = ()
 
 def generate(context: seeding.SeedContext) -> None:
     """Insert rows, e.g. `context.insert(users, 10, make_rows)`, where make_rows(ids)
-    yields one tuple per id in the spec's column order. Draw every random value from
-    context.rng or context.faker."""
+    yields one tuple per id, columns as ordered in the spec. Draw every random value
+    from context.rng or context.faker."""
 
 
 seeder = seeding.InlineSeeder(TABLES=TABLES, generate=generate)

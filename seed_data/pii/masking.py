@@ -14,12 +14,13 @@ SEED_MASKING_KEY, the kind and the normalised value.
   (a phone written alone keeps its punctuation), an e-mail column only an e-mail address,
   whatever else was typed into it. NULL stays NULL, blank stays blank.
 
-Two strategies (one per environment): `full` for development and test replaces every
-part; `pattern` for staging keeps what statistics need: each real e-mail domain maps to
-one stable reserved domain (so the domain distribution survives, docs/compliance.md says
-why that is the one pattern kept whole), and names and free text keep about their length
-(names within 2 letters, never by rule the same). Phone numbers keep nothing real. Production is
-never masked: it has real data by right and is refused by the command."""
+Two strategies (the environments of docs/contract.md): `full` for development and test
+replaces every part; `pattern` for staging keeps what statistics need: each real e-mail
+domain maps to one stable reserved domain (so the domain distribution survives,
+docs/compliance.md says why that is the one pattern kept whole), and names and free text
+keep about their length (names within 2 letters, never by rule the same). Phone numbers
+keep nothing real. Production is never masked: it has real data by right and is refused
+by the command."""
 
 import base64
 import hmac
