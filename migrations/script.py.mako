@@ -43,8 +43,9 @@ TABLES: Sequence[sa.TableClause] = ()
 
 def generate(context: seeding.SeedContext) -> None:
     """Insert rows, e.g. `context.insert(users, 10, make_rows)`, where make_rows(ids)
-    yields one tuple per id, columns as ordered in the spec. Draw every random value
-    from context.rng or context.faker."""
+    yields one row per id, built by column name: USERS_ROW = seeding.row_type(users),
+    then USERS_ROW(id=..., name=...). Draw every random value from context.rng or
+    context.faker."""
 
 
 seeder = seeding.InlineSeeder(TABLES=TABLES, generate=generate)

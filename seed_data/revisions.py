@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
 from seed_data.plan import SEED_BRANCH, revision_command_args
-from seed_data.seeding import seeders_of
+from seed_data.seeding import Seeder, seeders_of
 
 BRANCHES = ("schema", SEED_BRANCH)
 
@@ -54,13 +54,19 @@ def name_new_revision(
             context.opts["template_args"]["seed_revision"] = True
 
 
-def seeded_tables(script: ScriptDirectory) -> tuple[str, ...]:
-    """The tables the seed branch writes, in revision order, read from each revision's
-    seeders (found by what they are, like the preflight finds them)."""
+def seeders(script: ScriptDirectory) -> list[Seeder]:
+    """The seed branch's seeders, in revision order, found in each revision by what they
+    are (like the preflight finds them)."""
     revisions = reversed(list(script.walk_revisions("base", f"{SEED_BRANCH}@head")))
-    tables: dict[str, None] = {}
-    for revision in revisions:
-        if SEED_BRANCH in revision.branch_labels:
-            for seeder in seeders_of(revision.module):
-                tables.update(dict.fromkeys(table.name for table in seeder.TABLES))
-    return tuple(tables)
+    return [
+        seeder
+        for revision in revisions
+        if SEED_BRANCH in revision.branch_labels
+        for seeder in seeders_of(revision.module)
+    ]
+
+
+def seeded_tables(script: ScriptDirectory) -> tuple[str, ...]:
+    """The tables the seed branch writes, in revision order, read from its seeders."""
+    names = (table.name for seeder in seeders(script) for table in seeder.TABLES)
+    return tuple(dict.fromkeys(names))

@@ -55,6 +55,13 @@ PRODUCTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (BRANDS, STRAINS_TABLE, PRODUCTS)
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "brands": {"small": 10, "medium": 24, "large": 120, "xl": 480},
+    "strains": {"small": 20, "medium": 50, "large": 120, "xl": 120},
+    "products": {"small": 40, "medium": 200, "large": 2_000, "xl": 10_000},
+}
 BRANDS_ROW = row_type(BRANDS)
 STRAINS_ROW = row_type(STRAINS_TABLE)
 PRODUCTS_ROW = row_type(PRODUCTS)

@@ -41,6 +41,11 @@ CLIENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (CLIENTS,)
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "clients": {"small": 25, "medium": 60, "large": 1_500, "xl": 12_000},
+}
 CLIENTS_ROW = row_type(CLIENTS)
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")

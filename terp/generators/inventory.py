@@ -28,15 +28,12 @@ from terp.datasets.locations import (
     SHELVES_PER_RACK,
 )
 from terp.datasets.notes import LOT_NOTES
-from terp.generators.parents import ensure_same_run, parent_ids
+from terp.generators.parents import planned
 from terp.plans.clock import ANCHOR_TS, DAY, date_text, timestamp_text
 from terp.plans.products import ProductSpec
-from terp.plans.recording import plan_summary
 from terp.plans.stock import BatchOutcome
 from terp.plans.supply import BatchPlan
-from terp.plans.trading import plan_world
 from terp.plans.units import decimal_text, times_price
-from terp.profiles import profile_of
 
 LOTS = sa.table(
     "lots",
@@ -93,6 +90,13 @@ TABLES = (
     BATCHES,
     BATCH_LOCATIONS,
 )
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "lots": {"small": 14, "medium": 184, "large": 920, "xl": 6_900},
+    "batches": {"small": 26, "medium": 361, "large": 2_761, "xl": 20_717},
+    "batch_locations": {"small": 27, "medium": 370, "large": 2_804, "xl": 21_080},
+}
 BATCHES_ROW = row_type(BATCHES)
 LOTS_ROW = row_type(LOTS)
 BATCH_LOCATIONS_ROW = row_type(BATCH_LOCATIONS)
@@ -235,13 +239,12 @@ def location_rows(
 
 
 def generate(context: SeedContext) -> None:
-    ensure_same_run(context)
-    rng, profile, seed = context.rng, profile_of(context), context.settings.random_seed
-    world = plan_world(seed, profile)
+    plan = planned(context)
+    rng, world = plan.rng, plan.world
     lots, batches = world.supply.lots, world.supply.batches
-    outcomes = plan_summary(seed, profile).outcomes
-    vendor_ids = parent_ids(context, "vendors", profile.vendors)
-    product_ids = parent_ids(context, "products", len(world.products))
+    outcomes = plan.summary.outcomes
+    vendor_ids = plan.ids("vendors")
+    product_ids = plan.ids("products")
     workflow = {
         slug: int(status_id)
         for slug, status_id in context.connection.execute(

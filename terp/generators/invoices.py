@@ -14,12 +14,11 @@ import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext, row_type
-from terp.generators.parents import ensure_same_run, parent_ids, product_names
+from terp.generators.parents import planned, product_names
 from terp.plans.clock import date_text, timestamp_text
-from terp.plans.recording import order_lines, plan_summary, planned_orders
-from terp.plans.trading import PlannedOrder, plan_world
+from terp.plans.recording import order_lines, planned_orders
+from terp.plans.trading import PlannedOrder
 from terp.plans.units import decimal_text
-from terp.profiles import profile_of
 
 INVOICES = sa.table(
     "invoices",
@@ -59,6 +58,12 @@ TABLES = (
     INVOICES,
     INVOICE_LINE_ITEMS,
 )
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "invoices": {"small": 68, "medium": 3_484, "large": 20_760, "xl": 159_400},
+    "invoice_line_items": {"small": 180, "medium": 10_457, "large": 63_289, "xl": 485_631},
+}
 INVOICES_ROW = row_type(INVOICES)
 INVOICE_LINE_ITEMS_ROW = row_type(INVOICE_LINE_ITEMS)
 # The terms in words, hand-written for this project (TERP's invoice notes are free text).
@@ -121,15 +126,13 @@ def invoice_row(
 
 
 def generate(context: SeedContext) -> None:
-    ensure_same_run(context)
-    rng, profile, seed = context.rng, profile_of(context), context.settings.random_seed
-    world = plan_world(seed, profile)
-    summary = plan_summary(seed, profile)
-    order_ids = parent_ids(context, "orders", summary.orders)
-    client_ids = parent_ids(context, "clients", profile.clients)
-    user_ids = parent_ids(context, "users", profile.users)
-    batch_ids = parent_ids(context, "batches", len(world.supply.batches))
-    product_ids = parent_ids(context, "products", len(world.products))
+    plan = planned(context)
+    rng, profile, seed, world, summary = plan.rng, plan.profile, plan.seed, plan.world, plan.summary
+    order_ids = plan.ids("orders")
+    client_ids = plan.ids("clients")
+    user_ids = plan.ids("users")
+    batch_ids = plan.ids("batches")
+    product_ids = plan.ids("products")
     batches = world.supply.batches
     names = product_names(context, product_ids)
 

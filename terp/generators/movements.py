@@ -17,12 +17,10 @@ import sqlalchemy as sa
 from seed_data.ids import IdBlock
 from seed_data.seeding import Row, SeedContext, row_type
 from terp.datasets.notes import INVENTORY_MOVEMENT_NOTES
-from terp.generators.parents import ensure_same_run, parent_ids
+from terp.generators.parents import planned
 from terp.plans.clock import timestamp_text
-from terp.plans.recording import plan_summary, stock_moves
-from terp.plans.trading import plan_world
+from terp.plans.recording import stock_moves
 from terp.plans.units import decimal_text
-from terp.profiles import profile_of
 
 INVENTORY_MOVEMENTS = sa.table(
     "inventory_movements",
@@ -40,6 +38,11 @@ INVENTORY_MOVEMENTS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (INVENTORY_MOVEMENTS,)
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "inventory_movements": {"small": 221, "medium": 10_951, "large": 67_261, "xl": 514_968},
+}
 INVENTORY_MOVEMENTS_ROW = row_type(INVENTORY_MOVEMENTS)
 NOTES = {
     "INTAKE": "Initial intake",
@@ -57,13 +60,11 @@ assert {*NOTES.values(), RESTOCK_FAILED_NOTE} <= set(INVENTORY_MOVEMENT_NOTES)
 
 
 def generate(context: SeedContext) -> None:
-    ensure_same_run(context)
-    rng, profile, seed = context.rng, profile_of(context), context.settings.random_seed
-    world = plan_world(seed, profile)
-    summary = plan_summary(seed, profile)
-    batch_ids = parent_ids(context, "batches", len(world.supply.batches))
-    order_ids = parent_ids(context, "orders", summary.orders)
-    user_ids = parent_ids(context, "users", profile.users)
+    plan = planned(context)
+    rng, profile, seed = plan.rng, plan.profile, plan.seed
+    batch_ids = plan.ids("batches")
+    order_ids = plan.ids("orders")
+    user_ids = plan.ids("users")
 
     def rows(ids: IdBlock) -> Iterator[Row]:
         running = [0] * len(batch_ids)
@@ -88,4 +89,4 @@ def generate(context: SeedContext) -> None:
                 updated_at=at,
             )
 
-    context.insert(INVENTORY_MOVEMENTS, summary.movements, rows)
+    context.insert(INVENTORY_MOVEMENTS, plan.summary.movements, rows)

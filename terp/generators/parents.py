@@ -4,13 +4,19 @@ Plans number clients, products and batches from 0 in the order earlier revisions
 them; that only holds if every revision ran with the same profile and random seed, which
 the ledger records. A mismatch is refused with what to do, before anything is written."""
 
+import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from seed_data import ledger
 from seed_data.errors import SeedError
 from seed_data.seeding import SeedContext
+from terp.plans.recording import plan_summary
+from terp.plans.summary import PlanSummary
+from terp.plans.trading import World, plan_world
+from terp.profiles import Profile, profile_of
 
 
 def ensure_same_run(context: SeedContext) -> None:
@@ -46,3 +52,37 @@ def product_names(context: SeedContext, product_ids: Sequence[int]) -> dict[int,
         {"ids": list(product_ids)},
     )
     return {product_id: name for product_id, name in rows}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Where a plan-driven generator starts: the run's random stream, profile and seed,
+    the simulated world and what the simulation will write (`summary`)."""
+
+    context: SeedContext
+    rng: random.Random
+    profile: Profile
+    seed: int
+    world: World
+    summary: PlanSummary
+
+    def ids(self, table: str) -> Sequence[int]:
+        """The seeded ids of `table`, in plan order, as many as the plan made."""
+        expected = {
+            "users": self.profile.users,
+            "vendors": self.profile.vendors,
+            "clients": self.profile.clients,
+            "products": len(self.world.products),
+            "batches": len(self.world.supply.batches),
+            "orders": self.summary.orders,
+            "invoices": self.summary.invoices,
+        }
+        return parent_ids(self.context, table, expected[table])
+
+
+def planned(context: SeedContext) -> Planned:
+    """The plan of this run, once its earlier revisions are known to fit it."""
+    ensure_same_run(context)
+    profile, seed = profile_of(context), context.settings.random_seed
+    world = plan_world(seed, profile)
+    return Planned(context, context.rng, profile, seed, world, plan_summary(seed, profile))

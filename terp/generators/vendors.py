@@ -28,6 +28,11 @@ VENDORS = sa.table(
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 TABLES = (VENDORS,)
+# Rows each profile gives, measured with random seed 42 (terp/catalogue.py shows them;
+# tests/test_profiles.py seeds the profiles and compares).
+ROWS: dict[str, dict[str, int]] = {
+    "vendors": {"small": 5, "medium": 8, "large": 40, "xl": 120},
+}
 VENDORS_ROW = row_type(VENDORS)
 # TERP: 90 % of intake is on consignment, the rest COD; a few vendors invoice on terms.
 PAYMENT_TERMS = ("Consignment", "COD", "Net 15", "Net 30")
