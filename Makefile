@@ -33,7 +33,7 @@ lint: $(STAMP)
 # command, so the next one starts at once. stop-db stops it and keeps its data in .pgdata/;
 # clean-db stops it and deletes the data.
 stop-db: $(STAMP)
-	$(BIN)/python -m seed_data.embedded stop
+	$(BIN)/python -m seed_data embedded stop
 
 clean-db: $(STAMP)
-	$(BIN)/python -m seed_data.embedded delete
+	$(BIN)/python -m seed_data embedded delete

@@ -39,6 +39,9 @@ depends_on: str | Sequence[str] | None = ${literal(depends_on)}
 # The tables this revision writes: sa.table() specs with the id column first, e.g.
 #   users = sa.table("users", sa.column("id", sa.BigInteger), sa.column("name", sa.String))
 TABLES: Sequence[sa.TableClause] = ()
+# Rows each profile gives, per table, once measured (terp/catalogue.py lists them), e.g.
+#   ROWS = {"users": {"small": 5, "medium": 5, "large": 5, "xl": 5}}
+ROWS: dict[str, dict[str, int]] = {}
 
 
 def generate(context: seeding.SeedContext) -> None:
@@ -48,7 +51,7 @@ def generate(context: seeding.SeedContext) -> None:
     context.faker."""
 
 
-seeder = seeding.InlineSeeder(TABLES=TABLES, generate=generate)
+seeder = seeding.InlineSeeder(TABLES=TABLES, generate=generate, ROWS=ROWS)
 
 
 def upgrade() -> None:

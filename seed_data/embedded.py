@@ -544,8 +544,3 @@ def embedded_database_url(project_root: Path) -> URL:
     )
     return url
 
-
-if __name__ == "__main__":  # make stop-db, make clean-db
-    if sys.argv[1:] not in (["stop"], ["delete"]):
-        raise SystemExit("usage: python -m seed_data.embedded stop|delete")
-    print(stop_embedded(Path(__file__).resolve().parent.parent, delete=sys.argv[1] == "delete"))

@@ -6,7 +6,7 @@ import gc
 import random
 import time
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -191,6 +191,8 @@ class InlineSeeder:
 
     TABLES: Sequence[sa.TableClause]
     generate: Callable[[SeedContext], None]
+    # rows each profile gives, per table (measured; the app's catalogue may list them)
+    ROWS: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 def is_seeder(value: object) -> bool:

@@ -7,7 +7,7 @@ from sqlalchemy.engine import URL
 
 from tests.conftest import Cli, render, seed_data_command
 
-COMMANDS = ("validate", "scan", "mask", "stamp-environment", "report")
+COMMANDS = ("validate", "scan", "mask", "stamp-environment", "report", "embedded")
 
 
 def test_help_says_what_each_command_does_with_an_example() -> None:
@@ -27,6 +27,11 @@ def test_there_is_one_entry_point() -> None:
     old = seed_data_command("mask", module="seed_data.pii")
     assert old.returncode != 0
     assert "is a package and cannot be directly executed" in old.stderr
+    # the embedded server's stop and delete are commands of the one entry point too
+    module = seed_data_command("stop", module="seed_data.embedded")
+    assert module.returncode == 0 and module.stdout == ""
+    wrong = seed_data_command("embedded", "halt")
+    assert wrong.returncode == 2 and "invalid choice: 'halt'" in wrong.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 
 from seed_data import project
-from seed_data.cli import environment, pii, validate
+from seed_data.cli import environment, pii, server, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import LOG_FORMATS, load_environment, parse_name
@@ -23,10 +23,11 @@ examples:
   python -m seed_data mask                      mask a copied database in place
   python -m seed_data stamp-environment staging --confirm-database terp_staging
   python -m seed_data report --html report.html   figures against their targets
+  python -m seed_data embedded stop            stop the embedded PostgreSQL
   python -m seed_data COMMAND --help            more about one command
 """
 
-COMMANDS = (validate, pii, environment)
+COMMANDS = (validate, pii, environment, server)
 
 
 def parser() -> argparse.ArgumentParser:
