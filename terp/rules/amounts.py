@@ -78,6 +78,15 @@ ORDER_RULES = (
         "select id from orders where (order_type = 'QUOTE' and quote_status is null) "
         "or (order_type = 'SALE' and sale_status is null)",
     ),
+    Rule.over(
+        "order_handlers_fit_fulfillment",
+        "orders",
+        (),
+        "an order packed or shipped names who packed it, and only a shipped one who shipped it",
+        "select id from orders where (packed_by is not null) "
+        "<> (fulfillment_status in ('PACKED', 'SHIPPED')) "
+        "or (shipped_by is not null) <> (fulfillment_status = 'SHIPPED')",
+    ),
     _negative(
         "orders",
         "subtotal < 0 or tax < 0 or discount < 0 or total < 0 or total_cogs < 0",
