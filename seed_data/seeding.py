@@ -149,7 +149,7 @@ class SeedContext:
         self.pending.append(changes.Pending("set", table, column, query, params))
 
     def codes(self, table: str, column: str, prefix: str, width: int) -> Callable[[int], str]:
-        """TERP's numbered codes for `table.column`: n -> the n-th `<prefix><number>` no
+        """Numbered codes (TERP's LOT-00001) for `table.column`: n -> the n-th `<prefix><number>` no
         row holds yet ("LOT-00001" when nothing is taken), so the app's codes are skipped."""
         taken = TakenCodes.load(self.connection, table, column, prefix)
 

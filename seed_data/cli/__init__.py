@@ -13,7 +13,7 @@ from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import LOG_FORMATS, load_environment, parse_name
 
 DESCRIPTION = """\
-Tools for a TERP database beside the Alembic migrations. Each command works on
+Tools for a {app} database beside the Alembic migrations. Each command works on
 DATABASE_URL (or --database-url), else the embedded PostgreSQL in .pgdata/, and exits
 0 when all is well, 1 when it found problems, 2 when it could not run.
 
@@ -33,7 +33,7 @@ COMMANDS = (validate, pii, environment, server)
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="python -m seed_data",
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(app=project.current().name),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subcommands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -1,6 +1,6 @@
 """What every `python -m seed_data` command shares: which database (resolved exactly as
 the Alembic commands resolve it), how it fails (one `FAILED:` line on stderr, exit 2), and
-what counts as a TERP database."""
+what counts as the app's database."""
 
 import argparse
 from collections.abc import Callable
@@ -23,7 +23,7 @@ URL_HELP = (
 
 
 class NotTerp(SeedError):
-    """The database holds none of TERP's tables."""
+    """The database holds none of the app's tables."""
 
 
 def add_database_url(command: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""`python -m seed_data validate`: check a TERP database against the integrity rules."""
+"""`python -m seed_data validate`: check the app's database against its integrity rules."""
 
 import argparse
 from typing import Any
@@ -13,15 +13,17 @@ from seed_data.cli.common import (
     require_terp_database,
     target,
 )
+from seed_data import project
 from seed_data.database import connect, create_engine
 from seed_data.ledger import exists as ledger_exists
 from seed_data.validation import Scope, applicable, rules, validate
 
 NAME = "validate"
 DESCRIPTION = """\
-Check a TERP database, seeded or not, against the integrity rules: TERP's logical
-references, the keys the database does not enforce, and its business rules (order and
-invoice totals, stock that equals its movements, dates in causal order). Read-only.
+Check a {app} database, seeded or not, against {app}'s integrity rules: its logical
+references, the keys the database does not enforce, and its business rules (for TERP:
+order and invoice totals, stock that equals its movements, dates in causal order).
+Read-only.
 Prints one line per broken rule and exits 1, or one all-clear line and exits 0.
 
 With --seeded-only, only the rows seeding wrote are judged (seed_ledger lists them), with
@@ -36,8 +38,8 @@ examples:
 def register(subcommands: "argparse._SubParsersAction[Any]") -> None:
     command = subcommands.add_parser(
         NAME,
-        help="check a TERP database against the integrity rules",
-        description=DESCRIPTION,
+        help=f"check a {project.current().name} database against the integrity rules",
+        description=DESCRIPTION.format(app=project.current().name),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_database_url(command)

@@ -1,4 +1,4 @@
-"""Masking a copy of a TERP database in place: every registered PII column that exists is
+"""Masking a copy of the app's database in place: every registered PII column that exists is
 rewritten with keyed fakes (`seed_data.pii.masking`).
 
 - Inside the seeding lock, so it never overlaps a seed run or another masking run.

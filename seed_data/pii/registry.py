@@ -37,7 +37,7 @@ class PiiColumn:
     kind: Kind
     sensitivity: Sensitivity
     unique: bool = False  # the schema has a UNIQUE constraint on it
-    holds: str = ""  # what the column holds in TERP, for the inventory
+    holds: str = ""  # what the column holds in the app, for the inventory
 
     @property
     def name(self) -> str:

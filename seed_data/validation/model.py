@@ -1,4 +1,4 @@
-"""A rule is one SQL query over TERP's tables that returns the ids of the rows breaking
+"""A rule is one SQL query over the app's tables that returns the ids of the rows breaking
 it; a violation is what a rule found: how many rows and one of them."""
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ class Rule:
     name: str
     table: str  # whose ids the query returns
     reads: frozenset[str]  # every table the query reads (the rule runs when all exist)
-    meaning: str  # what the rule says, in the words of TERP's own rules where it has them
+    meaning: str  # what the rule says, in the app's own words where it has them
     query: str  # SELECT returning a column `id`
     # A derived column, whose definition counts the app's rows too: judged on the whole
     # database (`validate`), not on the seeded rows alone (the app adds its own part).
