@@ -543,4 +543,3 @@ def embedded_database_url(project_root: Path) -> URL:
         EMBEDDED_DATABASE,
     )
     return url
-

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from seed_data import project
 from seed_data.cli.common import (
     EXIT_FOUND,
     EXIT_OK,
@@ -13,7 +14,6 @@ from seed_data.cli.common import (
     require_terp_database,
     target,
 )
-from seed_data import project
 from seed_data.database import connect, create_engine
 from seed_data.ledger import exists as ledger_exists
 from seed_data.validation import Scope, applicable, rules, validate
