@@ -40,7 +40,13 @@ from seed_data.plan import (
 )
 from seed_data.revisions import name_new_revision
 from seed_data.run import ATTRIBUTE, SeedRun
-from seed_data.settings import Settings, load_environment, resolve_settings, target_url
+from seed_data.settings import (
+    Settings,
+    load_environment,
+    readable_log_format,
+    resolve_settings,
+    target_url,
+)
 from terp.project import PROJECT
 
 # The app this repository seeds: its tables, rules and PII, handed to the engine.
@@ -210,6 +216,8 @@ def run_migrations_online() -> None:
     try:
         settings = resolve_settings(context.get_x_argument(as_dictionary=True), env)
     except SeedError as refusal:
+        if logging_from_ini:  # before the audit logs its event: one FAILED line, nothing else
+            output.configure(readable_log_format(env), quiet)
         if kind is CommandKind.MIGRATE:
             audit.record_unusable_settings(env, refusal, "alembic")
         raise

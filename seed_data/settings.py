@@ -268,3 +268,13 @@ def target_url(settings: Settings, project_root: Path = PROJECT_ROOT) -> URL:
     if settings.database_url is not None:
         return settings.database_url
     return embedded_database_url(project_root)
+
+
+def readable_log_format(env: Mapping[str, str]) -> str:
+    """SEED_LOG_FORMAT as the settings would resolve it, or text when it cannot be read
+    (the FAILED line then says why): for output printed before, or instead of, settings."""
+    try:
+        raw = env.get("SEED_LOG_FORMAT", "").strip()
+        return parse_name("SEED_LOG_FORMAT", raw, LOG_FORMATS, "a log format") if raw else "text"
+    except ConfigurationError:
+        return "text"

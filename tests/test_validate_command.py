@@ -26,6 +26,15 @@ def test_clean_seeded_database_passes_and_corruption_is_reported(
     clean = run_validate(database_url)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert clean.stdout == f"validate: no violations in {len(RULES)} rules\n"
+    # --seeded-only runs every rule but those judging the whole database, and says so
+    whole = sum(rule.whole_database for rule in RULES)
+    assert whole > 0
+    seeded = run_validate(database_url, "--seeded-only")
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    assert seeded.stdout == (
+        f"validate: no violations in {len(RULES) - whole} rules ({whole} skipped: nothing "
+        "seeded in their tables, or they judge the whole database)\n"
+    )
 
     with engine.begin() as connection:
         order_id = connection.scalar(sa.text("select min(id) from orders"))

@@ -10,7 +10,7 @@ from seed_data import project
 from seed_data.cli import environment, pii, server, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
-from seed_data.settings import LOG_FORMATS, load_environment, parse_name
+from seed_data.settings import load_environment, readable_log_format
 
 DESCRIPTION = """\
 Tools for a {app} database beside the Alembic migrations. Each command works on
@@ -46,9 +46,8 @@ def log_format() -> str:
     """SEED_LOG_FORMAT, as the commands will resolve it; text when it cannot be read (the
     command then says why in its FAILED line)."""
     try:
-        raw = load_environment().get("SEED_LOG_FORMAT", "").strip()
-        return parse_name("SEED_LOG_FORMAT", raw, LOG_FORMATS, "a log format") if raw else "text"
-    except SeedError:
+        return readable_log_format(load_environment())
+    except SeedError:  # an unreadable .env: the command's own FAILED line says so
         return "text"
 
 

@@ -139,8 +139,8 @@ def key_strength_bits(raw: str) -> float:
     is about 220. A key below the bound is surely weak; above it, it may still be (a
     sentence), which is why the hint says how to make one."""
     counts = Counter(raw)
-    per_char = -sum(n / len(raw) * math.log2(n / len(raw)) for n in counts.values())
-    return per_char * len(raw)
+    per_char = sum(n / len(raw) * math.log2(len(raw) / n) for n in counts.values())
+    return per_char * len(raw)  # never -0.0: one repeated character is exactly 0
 
 
 def normalise(kind: Kind, value: str) -> str:
