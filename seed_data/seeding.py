@@ -41,11 +41,20 @@ Row = Sequence[Any]
 
 
 def row_type(table: sa.TableClause) -> Callable[..., tuple[Any, ...]]:
-    """A named tuple of `table`'s columns in the spec's order, to build rows by keyword:
-    `ORDERS_ROW(id=..., packed_by=..., shipped_by=...)` puts each value in the column its
-    name says, so two columns of one type cannot trade places unseen (a tuple built by
-    position would pass both the drift check and COPY)."""
-    return namedtuple(f"{table.name}_row", [column.name for column in table.columns])
+    """A builder of `table`'s rows by keyword: `ORDERS_ROW(id=..., packed_by=...,
+    shipped_by=...)` puts each value in the column its name says, so two columns of one
+    type cannot trade places unseen (a tuple built by position would pass both the drift
+    check and COPY). The rows are named tuples in the spec's column order."""
+    row = namedtuple(f"{table.name}_row", [column.name for column in table.columns])  # type: ignore[misc]
+    # Calling the named tuple's class costs about 0.5 µs a row (type.__call__, then its
+    # __new__); a function that builds the same tuple costs 0.2 µs: at two million rows,
+    # most of a second.
+    fields = ", ".join(row._fields)
+    namespace: dict[str, Any] = {"_new": tuple.__new__, "_row": row}
+    exec(f"def build({fields}):\n    return _new(_row, ({fields},))\n", namespace)
+    build: Callable[..., tuple[Any, ...]] = namespace["build"]
+    build.__qualname__ = build.__name__ = f"{table.name}_row"
+    return build
 
 
 def by_name(revision: str, table: sa.TableClause, rows: Iterable[Row]) -> Iterator[Row]:
