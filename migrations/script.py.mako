@@ -46,7 +46,7 @@ ROWS: dict[str, dict[str, int]] = {}
 
 def generate(context: seeding.SeedContext) -> None:
     """Insert rows, e.g. `context.insert(users, 10, make_rows)`, where make_rows(ids)
-    yields one row per id, built by column name: USERS_ROW = seeding.row_type(users),
+    yields one row per id, built by column name: USERS_ROW = seeding.row_builder(users),
     then USERS_ROW(id=..., name=...). Draw every random value from context.rng or
     context.faker."""
 

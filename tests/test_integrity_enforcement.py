@@ -20,20 +20,21 @@ def corrupt_first(
     monkeypatch: pytest.MonkeyPatch,
     module: object,
     name: str,
+    spec: sa.TableClause,
     column: str,
     change: Callable[[Any], Any],
 ) -> None:
     """Wrap `module.name` (a row builder) so the first row it builds gets `column` changed."""
     original = getattr(module, name)
+    index = [each.name for each in spec.columns].index(column)
     done: list[bool] = []
 
     def corrupted(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
-        row: tuple[Any, ...] = original(*args, **kwargs)
+        row = list(original(*args, **kwargs))
         if not done:
+            row[index] = change(row[index])
             done.append(True)
-            changed: tuple[Any, ...] = row._replace(**{column: change(getattr(row, column))})  # type: ignore[attr-defined]
-            return changed
-        return row
+        return tuple(row)
 
     monkeypatch.setattr(module, name, corrupted)
 
@@ -54,7 +55,9 @@ def test_wrong_order_total_rolls_the_revision_back(
     alembic: InProcess, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alembic.upgrade("seed_0006")
-    corrupt_first(monkeypatch, orders, "order_row", "total", lambda value: Decimal(value) + 1)
+    corrupt_first(
+        monkeypatch, orders, "order_row", orders.ORDERS, "total", lambda value: Decimal(value) + 1
+    )
     with pytest.raises(SeedIntegrityError) as failure:
         alembic.upgrade("seed@head")
     message = str(failure.value)
@@ -69,7 +72,14 @@ def test_orphan_batch_reference_rolls_the_revision_back(
     alembic: InProcess, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alembic.upgrade("seed_0006")
-    corrupt_first(monkeypatch, orders, "line_row", "batch_id", lambda value: value + 10**9)
+    corrupt_first(
+        monkeypatch,
+        orders,
+        "line_row",
+        orders.ORDER_LINE_ITEMS,
+        "batch_id",
+        lambda value: value + 10**9,
+    )
     with pytest.raises(SeedIntegrityError) as failure:
         alembic.upgrade("seed@head")
     assert "rule reference_order_line_items_batch_id broken in order_line_items (1 rows" in str(

@@ -1,29 +1,30 @@
-"""Rows are built by column name (seeding.row_type): a swap of two columns of one type is
-either harmless (the spec's order) or caught before the commit (the values), and a row
-built by position is refused."""
+"""Rows are built by column name (seeding.row_builder): a swap of two columns of one type is
+either harmless (the spec's order) or caught before the commit (the values), and no TERP
+generator builds a row by position."""
 
+import ast
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import URL
 
-from seed_data.errors import SeedIntegrityError
-from seed_data.seeding import row_type
+from seed_data.errors import SeedError, SeedIntegrityError
+from seed_data.seeding import row_builder
 from terp.generators import orders
-from tests.conftest import SEED_HEAD, Cli, DatabaseFactory, InProcess, contents, versions
+from tests.conftest import PROJECT_ROOT, DatabaseFactory, InProcess, contents
 
 
 def swapped_values(*pair: str) -> Any:
     """orders.order_row, with the values of two columns traded."""
     original = orders.order_row
+    names = [column.name for column in orders.ORDERS.columns]
+    first, second = (names.index(name) for name in pair)
 
     def order_row(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
-        row = original(*args, **kwargs)
-        first, second = (getattr(row, name) for name in pair)
-        traded: tuple[Any, ...] = row._replace(**{pair[0]: second, pair[1]: first})  # type: ignore[attr-defined]
-        return traded
+        row = list(original(*args, **kwargs))
+        row[first], row[second] = row[second], row[first]
+        return tuple(row)
 
     return order_row
 
@@ -61,41 +62,39 @@ def test_the_spec_order_of_two_columns_changes_nothing(
     columns[packed], columns[shipped] = columns[shipped], columns[packed]
     reordered = sa.table("orders", *(sa.column(c.name, c.type) for c in columns))
     monkeypatch.setattr(orders, "ORDERS", reordered)
-    monkeypatch.setattr(orders, "ORDERS_ROW", row_type(reordered))
+    monkeypatch.setattr(orders, "ORDERS_ROW", row_builder(reordered))
     monkeypatch.setattr(orders, "TABLES", (reordered, orders.ORDER_LINE_ITEMS))
     swapped = make_database()
     InProcess(swapped, alembic.monkeypatch).upgrade("seed@head")
     assert contents(swapped) == contents(as_written)
 
 
-def test_rows_built_by_position_are_refused(
-    database_url: URL, engine: sa.Engine, migrations_copy: Path
-) -> None:
-    copy = Cli(database_url, {}, ini=migrations_copy)
-    assert copy("revision", "-m", "by position", "--head", "seed@head").returncode == 0
-    (path,) = (migrations_copy.parent / "migrations" / "versions" / "seed").glob("seed_0011_*")
-    text = path.read_text()
-    text = text.replace(
-        "TABLES: Sequence[sa.TableClause] = ()\n",
-        'staff = sa.table("users", sa.column("id", sa.BigInteger), sa.column("name", sa.Text),'
-        ' sa.column("open_id", sa.String), sa.column("role", sa.String))\nTABLES = (staff,)\n',
-    )
-    text = text.replace(
-        '    context.faker."""\n',
-        '    context.faker."""\n'
-        '    context.insert(staff, 1, lambda ids: [(ids[0], "Ann", "seed-x", "user")])\n',
-    )
-    path.write_text(text)
-    result = copy("upgrade", "seed@head")
-    assert result.returncode == 1
-    assert result.stderr.count("FAILED:") == 1
-    assert "rows of users must be built by column name" in result.stderr
-    assert versions(engine) == {SEED_HEAD}
+def positional_rows(path: Path) -> list[str]:
+    """Tuple displays of five values or more that a function yields or returns: a row
+    built by position (a builder call is not a tuple display)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        value = getattr(node, "value", None)
+        is_row = isinstance(value, ast.Tuple) and len(value.elts) >= 5
+        if isinstance(node, ast.Yield | ast.Return) and is_row:
+            found.append(f"{path.name}:{node.lineno}")
+    return found
 
 
-def test_row_type_follows_the_spec() -> None:
+def test_no_generator_builds_a_row_by_position(tmp_path: Path) -> None:
+    generators = (PROJECT_ROOT / "terp" / "generators").glob("*.py")
+    assert [found for path in generators for found in positional_rows(path)] == []
+    sample = tmp_path / "sample.py"
+    sample.write_text("def rows():\n    yield (1, 'a', 'b', None, 2)\n")
+    assert positional_rows(sample) == ["sample.py:2"]
+
+
+def test_row_builder_follows_the_spec() -> None:
     spec = sa.table("t", sa.column("id", sa.BigInteger), sa.column("b"), sa.column("a"))
-    row = row_type(spec)(a=1, id=7, b=2)
-    assert tuple(row) == (7, 2, 1)
+    assert row_builder(spec)(a=1, id=7, b=2) == (7, 2, 1)
     with pytest.raises(TypeError):
-        row_type(spec)(id=1, b=2)  # a column left out is an error, not a NULL
+        row_builder(spec)(id=1, b=2)  # a column left out is an error, not a NULL
+    with pytest.raises(TypeError):
+        row_builder(spec)(7, 2, 1)  # by keyword only
+    with pytest.raises(SeedError, match="cannot be keyword arguments"):
+        row_builder(sa.table("t", sa.column("id"), sa.column("class")))

@@ -12,7 +12,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from seed_data.uniques import numbered
 from terp.datasets.businesses import BRAND_SUFFIXES_BY_LINE, BRAND_WORDS
 from terp.datasets.strains import STRAIN_ALIASES, STRAINS
@@ -62,9 +62,9 @@ ROWS: dict[str, dict[str, int]] = {
     "strains": {"small": 20, "medium": 50, "large": 120, "xl": 120},
     "products": {"small": 40, "medium": 200, "large": 2_000, "xl": 10_000},
 }
-BRANDS_ROW = row_type(BRANDS)
-STRAINS_ROW = row_type(STRAINS_TABLE)
-PRODUCTS_ROW = row_type(PRODUCTS)
+BRANDS_ROW = row_builder(BRANDS)
+STRAINS_ROW = row_builder(STRAINS_TABLE)
+PRODUCTS_ROW = row_builder(PRODUCTS)
 # Hand-written: what a brand of each line says about itself.
 BRAND_DESCRIPTIONS = {
     "Indoor": ("Premium indoor label", "Small-batch craft label", "House line of the cultivator"),

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from seed_data.uniques import email_variant
 from terp.datasets.businesses import (
     DISPENSARY_SUFFIXES,
@@ -46,7 +46,7 @@ TABLES = (CLIENTS,)
 ROWS: dict[str, dict[str, int]] = {
     "clients": {"small": 25, "medium": 60, "large": 1_500, "xl": 12_000},
 }
-CLIENTS_ROW = row_type(CLIENTS)
+CLIENTS_ROW = row_builder(CLIENTS)
 WHALE_TAGS = ("wholesale", "high-volume", "cannabis")
 REGULAR_TAGS = ("retail", "cannabis")
 # Large profiles outgrow two-word names: "Apex Wellness of Fresno".

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.dialects import postgresql
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from seed_data.uniques import TakenValues, dashed
 from terp.datasets.locations import (
     BIN_FORMAT,
@@ -97,9 +97,9 @@ ROWS: dict[str, dict[str, int]] = {
     "batches": {"small": 26, "medium": 361, "large": 2_761, "xl": 20_717},
     "batch_locations": {"small": 27, "medium": 370, "large": 2_804, "xl": 21_080},
 }
-BATCHES_ROW = row_type(BATCHES)
-LOTS_ROW = row_type(LOTS)
-BATCH_LOCATIONS_ROW = row_type(BATCH_LOCATIONS)
+BATCHES_ROW = row_builder(BATCHES)
+LOTS_ROW = row_builder(LOTS)
+BATCH_LOCATIONS_ROW = row_builder(BATCH_LOCATIONS)
 # Batch status -> TERP's workflow status slug (schema_0002); empty batches leave the queue.
 WORKFLOW_SLUGS = {
     "AWAITING_INTAKE": "intake-queue",

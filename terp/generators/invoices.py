@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from terp.generators.parents import planned, product_names
 from terp.plans.clock import date_text, timestamp_text
 from terp.plans.recording import order_lines, planned_orders
@@ -64,8 +64,8 @@ ROWS: dict[str, dict[str, int]] = {
     "invoices": {"small": 68, "medium": 3_484, "large": 20_760, "xl": 159_400},
     "invoice_line_items": {"small": 180, "medium": 10_457, "large": 63_289, "xl": 485_631},
 }
-INVOICES_ROW = row_type(INVOICES)
-INVOICE_LINE_ITEMS_ROW = row_type(INVOICE_LINE_ITEMS)
+INVOICES_ROW = row_builder(INVOICES)
+INVOICE_LINE_ITEMS_ROW = row_builder(INVOICE_LINE_ITEMS)
 # The terms in words, hand-written for this project (TERP's invoice notes are free text).
 TERMS_NOTES = {
     "CONSIGNMENT": "Consignment terms: due 30 days after delivery",

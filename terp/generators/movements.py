@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from terp.datasets.notes import INVENTORY_MOVEMENT_NOTES
 from terp.generators.parents import planned
 from terp.plans.clock import timestamp_text
@@ -43,7 +43,7 @@ TABLES = (INVENTORY_MOVEMENTS,)
 ROWS: dict[str, dict[str, int]] = {
     "inventory_movements": {"small": 221, "medium": 10_951, "large": 67_261, "xl": 514_968},
 }
-INVENTORY_MOVEMENTS_ROW = row_type(INVENTORY_MOVEMENTS)
+INVENTORY_MOVEMENTS_ROW = row_builder(INVENTORY_MOVEMENTS)
 NOTES = {
     "INTAKE": "Initial intake",
     "SALE": "Sold via order",

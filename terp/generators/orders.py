@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from terp.datasets.notes import (
     COD_NOTE,
     CONVERTED_NOTE,
@@ -82,8 +82,8 @@ ROWS: dict[str, dict[str, int]] = {
     "orders": {"small": 80, "medium": 4_400, "large": 26_000, "xl": 200_000},
     "order_line_items": {"small": 211, "medium": 13_238, "large": 78_919, "xl": 609_137},
 }
-ORDERS_ROW = row_type(ORDERS)
-ORDER_LINE_ITEMS_ROW = row_type(ORDER_LINE_ITEMS)
+ORDERS_ROW = row_builder(ORDERS)
+ORDER_LINE_ITEMS_ROW = row_builder(ORDER_LINE_ITEMS)
 NOTE_SHARE = 0.2
 # Who creates an order: mostly the client's own sales rep, sometimes another rep covering,
 # rarely an admin (fixing or entering an order by hand).

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from terp.datasets.notes import LOT_NOTES, PAYMENT_NOTES, REFUND_REASONS, RETURN_REASONS
 from terp.generators.parents import planned
 from terp.plans.clock import ANCHOR_TS, DAY, MINUTE, date_text, timestamp_text
@@ -48,7 +48,7 @@ TABLES = (PAYMENTS,)
 ROWS: dict[str, dict[str, int]] = {
     "payments": {"small": 85, "medium": 4_171, "large": 25_110, "xl": 192_091},
 }
-PAYMENTS_ROW = row_type(PAYMENTS)
+PAYMENTS_ROW = row_builder(PAYMENTS)
 METHODS = ("CHECK", "ACH", "WIRE", "CASH", "OTHER")
 METHOD_WEIGHTS = (0.35, 0.35, 0.15, 0.10, 0.05)
 # Hand-written prefixes for the bank's reference of a payment.

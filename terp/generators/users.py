@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from seed_data.uniques import dashed, email_variant
 from terp.fakes import random_uuid, reserved_email
 from terp.plans.calendar import ANCHOR, moment_between, onboarding_moment
@@ -30,7 +30,7 @@ TABLES = (USERS,)
 ROWS: dict[str, dict[str, int]] = {
     "users": {"small": 8, "medium": 20, "large": 100, "xl": 400},
 }
-USERS_ROW = row_type(USERS)
+USERS_ROW = row_builder(USERS)
 ADMINS = 2
 LOGIN_METHODS = ("email", "google")
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from seed_data.ids import IdBlock
 from seed_data.pii.synthetic import email_local_part
-from seed_data.seeding import Row, SeedContext, row_type
+from seed_data.seeding import Row, SeedContext, row_builder
 from seed_data.uniques import email_variant, numbered
 from terp.datasets.businesses import FARM_PREFIXES, FARM_SUFFIXES
 from terp.datasets.notes import VENDOR_NOTES
@@ -33,7 +33,7 @@ TABLES = (VENDORS,)
 ROWS: dict[str, dict[str, int]] = {
     "vendors": {"small": 5, "medium": 8, "large": 40, "xl": 120},
 }
-VENDORS_ROW = row_type(VENDORS)
+VENDORS_ROW = row_builder(VENDORS)
 # TERP: 90 % of intake is on consignment, the rest COD; a few vendors invoice on terms.
 PAYMENT_TERMS = ("Consignment", "COD", "Net 15", "Net 30")
 PAYMENT_TERM_WEIGHTS = (0.80, 0.10, 0.05, 0.05)
