@@ -24,7 +24,14 @@ def check(
     heads: tuple[str, ...],
     targets_seed: bool = False,
 ) -> None:
-    """`targets_seed`: the command names a seed revision (seed@head, heads), so that a run
+    """Check the whole run before anything is written, and record on `run` what was found:
+    the steps, the database, its datasets and environment, and the dataset the run will
+    write (a profile or random seed nobody asked for follows the database). `run` is the
+    one record of the invocation: the seed revisions read their settings from it and the
+    audit row (audit.recorded) reports it, so a run refused here is reported with what
+    the preflight had learned by then.
+
+    `targets_seed`: the command names a seed revision (seed@head, heads), so that a run
     with nothing to do still checks the dataset it was asked for."""
     run.steps, run.planned, run.heads = steps, True, heads
     run.database = str(connection.scalar(sa.text("select current_database()")))

@@ -157,6 +157,9 @@ class SeedContext:
 
 
 def current_run() -> SeedRun:
+    """The invocation's run. Alembic calls a revision's upgrade() with no arguments, so
+    env.py leaves the run where a revision can reach it: in the Alembic config's
+    `attributes` (the one place Alembic offers for this), under run.ATTRIBUTE."""
     context = op.get_context()
     run = context.config.attributes.get(ATTRIBUTE) if context.config else None
     if not isinstance(run, SeedRun):
