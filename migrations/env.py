@@ -27,7 +27,7 @@ from alembic.util import CommandError
 
 from seed_data import audit, output, preflight, project, stamping
 from seed_data.database import connect, create_engine
-from seed_data.environment import require_permission
+from seed_data.environment import require_confirmation, require_permission
 from seed_data.errors import SeedError
 from seed_data.locking import seeding_lock
 from seed_data.output import run_as_command
@@ -120,7 +120,8 @@ def inspect(settings: Settings) -> None:
 
 def gate_each_step(run: SeedRun) -> OnVersionApplyFn:
     """Alembic calls this inside each step's transaction, before it commits: the
-    production gate once more for seed steps, hand-written ones included."""
+    production gate (and a downgrade's confirmation) once more for seed steps,
+    hand-written ones included."""
     script = context.script
 
     def check(
@@ -131,7 +132,10 @@ def gate_each_step(run: SeedRun) -> OnVersionApplyFn:
     ) -> None:
         involved = (*step.up_revision_ids, *step.down_revision_ids)
         if any(is_seed_revision(script, revision) for revision in involved):
-            require_permission(context.get_bind(), run.settings, "change seed data in")
+            bind = context.get_bind()
+            effective = require_permission(bind, run.settings, "change seed data in")
+            if not step.is_upgrade and not step.is_stamp:  # a hand-written one included
+                require_confirmation(bind, run.settings, effective, list(step.up_revision_ids))
         if len(run.completed) < len(run.steps):
             run.completed.append(run.steps[len(run.completed)])
 

@@ -197,7 +197,8 @@ def writers_bench(server: sa.engine.URL, profile: str, count: int, idle_seconds:
             return alembic(url, "-x", f"profile={profile}", "upgrade", "seed@head", env=staging)
 
         def unseed() -> object:
-            return alembic(url, "downgrade", "seed@base", env=staging)
+            confirmed = {**staging, "SEED_CONFIRM": str(url.database)}
+            return alembic(url, "downgrade", "seed@base", env=confirmed)
 
         with Writers(url, count) as writers:
             timed("idle", writers, lambda: time.sleep(idle_seconds))

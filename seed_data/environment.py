@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from seed_data import ledger
 from seed_data.errors import ConfigurationError, Refusal
 from seed_data.settings import ENVIRONMENTS, Settings
+
+# A seed downgrade here deletes only with the database's name typed out.
+CONFIRMED_ENVIRONMENTS = ("staging", "production")
 
 STAMP_TABLE = "seed_environment"
 # Where a stamp's environment came from. Only a stated one lets `mask` run: a default is
@@ -143,4 +147,46 @@ def require_permission(connection: sa.Connection, settings: Settings, action: st
     raise ProductionRefused(
         f"refusing to {action} production database {database!r}: {reason} and {hint}. "
         f"If you really mean it, set SEED_ALLOW_PRODUCTION={database}."
+    )
+
+
+class NotConfirmed(Refusal):
+    """A seed downgrade in staging or production without the database's name typed out."""
+
+
+def rows_to_delete(connection: sa.Connection, revisions: list[str]) -> dict[str, int]:
+    """What undoing `revisions` deletes, per table, from the ledger, children first."""
+    counts: dict[str, int] = {}
+    for revision in revisions:
+        for entry in ledger.entries(connection, revision):
+            counts[entry.table] = counts.get(entry.table, 0) + entry.row_count
+    return counts
+
+
+def require_confirmation(
+    connection: sa.Connection, settings: Settings, effective: str, revisions: list[str]
+) -> None:
+    """Rows seeded into a staging or production database (`effective`, as
+    require_permission found it) are deleted only when the run names the database (-x
+    confirm, SEED_CONFIRM): non-interactive, so a deploy pipeline or a script is never
+    asked a question it does not expect. A wrong name is no name. A dry run deletes
+    nothing and needs none."""
+    if effective not in CONFIRMED_ENVIRONMENTS or settings.dry_run:
+        return
+    database = str(connection.scalar(sa.text("select current_database()")))
+    if settings.confirm_database == database:
+        return
+    counts = rows_to_delete(connection, revisions)
+    total = sum(counts.values())
+    listed = ", ".join(f"{table} {count:,}" for table, count in counts.items()) or "no rows"
+    wrong = (
+        f" (-x confirm / SEED_CONFIRM names {settings.confirm_database!r})"
+        if settings.confirm_database
+        else ""
+    )
+    raise NotConfirmed(
+        f"this downgrade would delete {total:,} seeded rows from {effective} database "
+        f"{database!r} ({listed}){wrong}: nothing was deleted. To go on, name the "
+        f"database: alembic -x confirm={database} downgrade ... (or "
+        f"SEED_CONFIRM={database}); -x dry_run=true shows the same without deleting"
     )

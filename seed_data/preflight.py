@@ -50,6 +50,10 @@ def check(
         action = "undo seed data in"
     run.environment = environment.require_permission(connection, run.settings, action)
     undoing = [step for step in seed_steps if not step.is_upgrade and not step.is_stamp]
+    if undoing:
+        environment.require_confirmation(
+            connection, run.settings, run.environment, [step.revision for step in undoing]
+        )
     for step in undoing:
         seeders = seeders_of(step.module) if step.module is not None else []
         declared = {table.name for seeder in seeders for table in seeder.TABLES}

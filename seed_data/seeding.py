@@ -271,7 +271,9 @@ def downgrade(revision: str, seeder: Seeder) -> None:
     run = current_run()
     started = time.perf_counter()
     connection = op.get_bind()
-    environment.require_permission(connection, run.settings, "undo seed data in")
+    effective = environment.require_permission(connection, run.settings, "undo seed data in")
+    # checked for the whole run by the preflight; again where rows are deleted
+    environment.require_confirmation(connection, run.settings, effective, [revision])
     ranges = {entry.table: entry.id_ranges for entry in ledger.entries(connection, revision)}
     deleted = rollback.undo_revision(connection, revision, {table.name for table in seeder.TABLES})
     # last, like the changes themselves: row locks on earlier revisions' rows stay short

@@ -30,7 +30,7 @@ DEFAULT_LOCK_TIMEOUT = 60.0
 MAX_LOCK_TIMEOUT = 86_400.0  # a day: longer is a typo, not a plan
 ENVIRONMENTS = ("development", "test", "staging", "production")
 LOG_FORMATS = ("text", "json")
-X_OPTIONS = ("profile", "random_seed", "dry_run")
+X_OPTIONS = ("profile", "random_seed", "dry_run", "confirm")
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -59,7 +59,8 @@ class Settings:
     profile_given: bool = False
     random_seed_given: bool = False
     railway_environment: str | None = None  # RAILWAY_ENVIRONMENT_NAME as Railway set it
-    # SEED_CONFIRM: the name of the database a destructive command may change
+    # -x confirm or SEED_CONFIRM: the name of the database a destructive command (a seed
+    # downgrade in staging or production, mask) may change
     confirm_database: str | None = None
 
     def known_environment(self) -> str:
@@ -258,7 +259,7 @@ def resolve_settings(
         profile_given=profile_name is not None,
         random_seed_given=seed_raw is not None,
         railway_environment=railway,
-        confirm_database=_given(env.get("SEED_CONFIRM")),
+        confirm_database=_given(x_args.get("confirm")) or _given(env.get("SEED_CONFIRM")),
     )
 
 

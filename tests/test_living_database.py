@@ -229,7 +229,8 @@ def test_the_app_keeps_writing_while_a_staging_seed_runs_and_is_undone(
         time.sleep(0.5)
         up = cli("-x", "profile=large", "upgrade", "seed@head", env=staging, timeout=600)
         time.sleep(0.5)
-        down = cli("downgrade", "seed@base", env=staging, timeout=600)
+        confirmed = {**staging, "SEED_CONFIRM": str(database_url.database)}
+        down = cli("downgrade", "seed@base", env=confirmed, timeout=600)
         time.sleep(0.5)
     assert up.returncode == 0, up.stderr
     assert down.returncode == 0, down.stderr

@@ -100,7 +100,11 @@ def test_a_revision_with_a_random_id_is_gated_like_every_seed_revision(
         allowed = cli("upgrade", "seed@head", env=production)
         assert allowed.returncode == 0, allowed.stderr
         assert hand_written_rows(engine) == 1
-        assert cli("downgrade", "seed@-1", env=production).returncode == 0
+        # a hand-written revision has no ledger, and its downgrade is confirmed all the same
+        unconfirmed = cli("downgrade", "seed@-1", env=production)
+        assert unconfirmed.returncode == 1 and "would delete 0 seeded rows" in unconfirmed.stderr
+        confirmed = {**production, "SEED_CONFIRM": str(engine.url.database)}
+        assert cli("downgrade", "seed@-1", env=confirmed).returncode == 0
         assert hand_written_rows(engine) == 0
 
 
@@ -134,7 +138,8 @@ def test_the_gate_holds_where_rows_are_written_without_the_preflight(
 ) -> None:
     """Defence in depth: with the whole-run check switched off, each seed step is still
     refused before it commits, by the step callback and by the seeding helpers."""
-    assert cli("downgrade", "seed@base", env=production).returncode == 0
+    confirmed = {**production, "SEED_CONFIRM": str(engine.url.database)}
+    assert cli("downgrade", "seed@base", env=confirmed).returncode == 0
     monkeypatch.setattr(preflight, "check", lambda *args, **kwargs: None)
     with pytest.raises(ProductionRefused, match="refusing to change seed data in production"):
         alembic.upgrade("seed@head")  # seed_0001: plain op calls, refused by the callback
