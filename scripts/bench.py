@@ -15,7 +15,11 @@ in the environment benches the seed with keys and indexes kept in place during l
 `--baseline DIR` compares against another checkout of this project (say `git worktree add
 /tmp/base <commit>`), with this checkout's interpreter: each repeat seeds with the
 baseline, then with this checkout, alternately, so both see the same machine; a last row
-gives this checkout's median seconds over the baseline's (1.10: 10 % slower)."""
+gives this checkout's median seconds over the baseline's (1.10: 10 % slower).
+
+`--backup` also times what a staging downgrade does: the downgrade (to seed_0001, which
+keeps the ledger a restore writes into) with its backup written first (SEED_BACKUP=true),
+the backup's size, `python -m seed_data restore` of it, and then the plain downgrade."""
 
 import argparse
 import os
@@ -170,8 +174,31 @@ def naive_rows_per_second(url: URL, sample: int) -> float:
     return sample / seconds
 
 
+def backup_and_restore(seeded: URL, root: Path) -> dict[str, object]:
+    """Downgrade with a backup, restore it, each timed as its own process."""
+    with tempfile.TemporaryDirectory() as backups:
+        env = {"SEED_BACKUP": "true", "SEED_BACKUP_DIR": backups}
+        backed_up_seconds, _ = alembic(seeded, "downgrade", "seed_0001", env=env, root=root)
+        (backup,) = Path(backups).iterdir()
+        size = sum(path.stat().st_size for path in backup.iterdir())
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "seed_data", "restore", str(backup)],
+            cwd=root,
+            env={**os.environ, "DATABASE_URL": render(seeded)},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        restore_seconds = time.perf_counter() - started
+    return {
+        "down+backup s": backed_up_seconds,
+        "backup MB": size / 1e6,
+        "restore s": restore_seconds,
+    }
+
+
 def bench_profile(
-    server: URL, profile: str, naive_rate: float, root: Path = PROJECT_ROOT
+    server: URL, profile: str, naive_rate: float, root: Path = PROJECT_ROOT, backup: bool = False
 ) -> dict[str, object]:
     with fresh_database(server) as seeded, fresh_database(server) as replay:
         alembic(seeded, "upgrade", "schema@head", root=root)
@@ -181,6 +208,7 @@ def bench_profile(
         )
         with tempfile.TemporaryDirectory() as workdir:
             copy_seconds, rows = raw_copy_seconds(seeded, replay, Path(workdir))
+        backed_up = backup_and_restore(seeded, root) if backup else {}
         down_seconds, _ = alembic(seeded, "downgrade", "seed@base", root=root)
     naive_seconds = rows / naive_rate
     return {
@@ -193,6 +221,7 @@ def bench_profile(
         "naive x": naive_seconds / seed_seconds,
         "down s": down_seconds,
         "peak RSS MB": peak_mb,
+        **backed_up,
     }
 
 
@@ -222,6 +251,11 @@ def main() -> None:
         type=Path,
         help="another checkout of this project to compare against, run alternately",
     )
+    parser.add_argument(
+        "--backup",
+        action="store_true",
+        help="also time a downgrade with its backup, the backup's size, and its restore",
+    )
     args = parser.parse_args()
     if args.baseline and not (args.baseline / "alembic.ini").is_file():
         raise SystemExit(f"bench: {args.baseline} is not a checkout of this project")
@@ -244,6 +278,8 @@ def main() -> None:
         "down s",
         "peak RSS MB",
     ]
+    if args.backup:
+        columns += ["down+backup s", "backup MB", "restore s"]
     print(" | ".join(f"{c:>11}" for c in columns))
     for profile in args.profiles.split(","):
         results, baseline = [], []
@@ -251,7 +287,7 @@ def main() -> None:
             if args.baseline:
                 baseline.append(bench_profile(server, profile, naive_rate, args.baseline.resolve()))
                 print_row(columns, baseline[-1])
-            results.append(bench_profile(server, profile, naive_rate))
+            results.append(bench_profile(server, profile, naive_rate, backup=args.backup))
             print_row(columns, results[-1])
         if len(results) > 1:
             print_row(columns, median_row("median", columns, results))

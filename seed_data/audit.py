@@ -61,18 +61,20 @@ _SESSION_COLUMNS = sa.text(
     alter table seed_runs
         add column if not exists database_user varchar(255),
         add column if not exists client_address inet,
-        add column if not exists application_name varchar(255)
+        add column if not exists application_name varchar(255),
+        add column if not exists backup text
     """
 )
 _INSERT = sa.text(
     """
     insert into seed_runs (started_at, finished_at, who, pid, application, command,
         environment, database, direction, target, profile, random_seed, revisions,
-        duration_seconds, outcome, error, database_user, client_address, application_name)
+        duration_seconds, outcome, error, database_user, client_address, application_name,
+        backup)
     values (:started_at, :finished_at, :who, :pid, :application, :command, :environment,
         :database, :direction, :target, :profile, :random_seed, cast(:revisions as jsonb),
         :duration_seconds, :outcome, :error, current_user, inet_client_addr(),
-        current_setting('application_name'))
+        current_setting('application_name'), :backup)
     """
 )
 
@@ -92,6 +94,7 @@ def entry(
     random_seed: int = 0,
     revisions: list[dict[str, Any]] | None = None,
     command: str | None = None,
+    backup: str | None = None,
 ) -> dict[str, Any]:
     """One audit record, as every command writes it. `command`: what ran, by default this
     process's arguments (secrets hidden)."""
@@ -112,6 +115,7 @@ def entry(
         "duration_seconds": round(seconds, 3),
         "outcome": outcome,
         "error": None if error is None else redact(error),
+        "backup": backup,
     }
 
 
@@ -193,6 +197,7 @@ def recorded(connection: sa.Connection, run: SeedRun, target: str | None) -> Ite
             profile=settings.profile.name,
             random_seed=settings.random_seed,
             revisions=[report.as_dict() for report in run.revisions],
+            backup=None if run.backup is None else str(run.backup.path),
         )
         record(connection.engine, "seed_run", row, dry_run=settings.dry_run)
 

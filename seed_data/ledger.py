@@ -170,8 +170,12 @@ class Change:
     new_values: list[str | None] | None = None
 
 
-def record_change(connection: sa.Connection, revision: str, change: Change) -> None:
+def ensure_changes_table(connection: sa.Connection) -> None:
     connection.execute(_CREATE_CHANGES)
+
+
+def record_change(connection: sa.Connection, revision: str, change: Change) -> None:
+    ensure_changes_table(connection)
     connection.execute(
         sa.text(
             "insert into seed_ledger_changes (revision, table_name, column_name, kind, row_ids, "

@@ -6,7 +6,7 @@ import dataclasses
 
 import sqlalchemy as sa
 
-from seed_data import drift, environment, ledger, project, rollback
+from seed_data import backup, drift, environment, ledger, project, rollback
 from seed_data.errors import Refusal
 from seed_data.plan import Step
 from seed_data.run import SeedRun, dataset
@@ -51,15 +51,28 @@ def check(
     run.environment = environment.require_permission(connection, run.settings, action)
     undoing = [step for step in seed_steps if not step.is_upgrade and not step.is_stamp]
     if undoing:
-        environment.require_confirmation(
-            connection, run.settings, run.environment, [step.revision for step in undoing]
-        )
+        revisions = [step.revision for step in undoing]
+        environment.require_confirmation(connection, run.settings, run.environment, revisions)
     for step in undoing:
         seeders = seeders_of(step.module) if step.module is not None else []
         declared = {table.name for seeder in seeders for table in seeder.TABLES}
         rollback.refuse_foreign_tables(connection, step.revision, declared)
     if undoing:
         rollback.refuse_if_referenced(connection, [step.revision for step in undoing])
+        if backup.wanted(run.settings, run.environment):
+            # last of the checks, so that a refused downgrade writes nothing
+            if run.settings.dry_run:
+                run.backup_planned = str(backup.directory(run.settings))
+            else:
+                last = undoing[-1].module
+                after = getattr(last, "down_revision", None) if last is not None else None
+                run.backup = backup.write(
+                    connection,
+                    run.settings,
+                    [step.revision for step in undoing],
+                    heads,
+                    after=[after] if isinstance(after, str) else list(after or ()),
+                )
     # When the run also migrates the schema, the tables change under it: each seed
     # revision then checks drift itself, just before it writes.
     if all(step.is_seed or not step.is_upgrade for step in steps):

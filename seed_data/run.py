@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from seed_data.backup import Written
 from seed_data.plan import Step
 from seed_data.settings import Settings
 
@@ -58,6 +59,8 @@ class SeedRun:
     database: str = "?"
     heads: tuple[str, ...] = ()  # alembic_version when the run started
     datasets: set[tuple[str, int]] = field(default_factory=set)  # (profile, seed) held
+    backup: Written | None = None  # what a downgrade wrote before its first delete
+    backup_planned: str | None = None  # where a dry run's downgrade would write one
 
     @property
     def defers_checks(self) -> bool:
@@ -106,6 +109,13 @@ class SeedRun:
         if not self.revisions:
             return f"seed: no seed revision to run ({head})"
         lines = [f"seed: {head}"]
+        if self.backup is not None:
+            lines.append(
+                f"  backup: {self.backup.path} ({self.backup.rows:,} rows, "
+                f"{self.backup.size / 1e6:.1f} MB): python -m seed_data restore puts them back"
+            )
+        if self.backup_planned is not None:
+            lines.append(f"  backup: would be written to {self.backup_planned}/")
         for report in self.revisions:
             verb = "inserted" if report.direction == "upgrade" else "deleted"
             total = sum(report.rows.values())

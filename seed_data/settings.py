@@ -62,6 +62,10 @@ class Settings:
     # -x confirm or SEED_CONFIRM: the name of the database a destructive command (a seed
     # downgrade in staging or production, mask) may change
     confirm_database: str | None = None
+    # SEED_BACKUP: a downgrade in development or test writes a backup too (staging and
+    # production always do); SEED_BACKUP_DIR: where backups go (default seed-backups/)
+    backup: bool = False
+    backup_dir: Path | None = None
 
     def known_environment(self) -> str:
         """The environment, for work that depends on it (seeding, masking)."""
@@ -243,6 +247,8 @@ def resolve_settings(
     lock_raw = _given(env.get("SEED_LOCK_TIMEOUT"))
     load_raw = _given(env.get("SEED_LOAD_IN_PLACE"))
     log_raw = _given(env.get("SEED_LOG_FORMAT"))
+    backup_raw = _given(env.get("SEED_BACKUP"))
+    backup_dir_raw = _given(env.get("SEED_BACKUP_DIR"))
     return Settings(
         database_url=_database_url(env, _given(database_url), environment),
         environment=environment,
@@ -260,6 +266,8 @@ def resolve_settings(
         random_seed_given=seed_raw is not None,
         railway_environment=railway,
         confirm_database=_given(x_args.get("confirm")) or _given(env.get("SEED_CONFIRM")),
+        backup=parse_bool("SEED_BACKUP", backup_raw) if backup_raw is not None else False,
+        backup_dir=Path(backup_dir_raw).expanduser() if backup_dir_raw is not None else None,
     )
 
 

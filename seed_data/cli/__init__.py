@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 
 from seed_data import project
-from seed_data.cli import environment, pii, server, validate
+from seed_data.cli import environment, pii, restore, server, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import load_environment, readable_log_format
@@ -23,11 +23,12 @@ examples:
   python -m seed_data mask                      mask a copied database in place
   python -m seed_data stamp-environment staging --confirm-database terp_staging
   python -m seed_data report --html report.html   figures against their targets
+  python -m seed_data restore PATH              put back what a seed downgrade deleted
   python -m seed_data embedded stop            stop the embedded PostgreSQL
   python -m seed_data COMMAND --help            more about one command
 """
 
-COMMANDS = (validate, pii, environment, server)
+COMMANDS = (validate, pii, environment, restore, server)
 
 
 def parser() -> argparse.ArgumentParser:
