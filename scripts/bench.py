@@ -17,9 +17,10 @@ in the environment benches the seed with keys and indexes kept in place during l
 baseline, then with this checkout, alternately, so both see the same machine; a last row
 gives this checkout's median seconds over the baseline's (1.10: 10 % slower).
 
-`--backup` also times what a staging downgrade does: the downgrade (to seed_0001, which
-keeps the ledger a restore writes into) with its backup written first (SEED_BACKUP=true),
-the backup's size, `python -m seed_data restore` of it, and then the plain downgrade."""
+`--backup` also times what a staging downgrade does, on a third database seeded alike:
+the downgrade (to seed_0001, which keeps the ledger a restore writes into) with its backup
+written first (SEED_BACKUP=true), the backup's size, and `python -m seed_data restore` of
+it; "down s" stays the plain downgrade of the first database, as fresh as this one."""
 
 import argparse
 import os
@@ -174,9 +175,11 @@ def naive_rows_per_second(url: URL, sample: int) -> float:
     return sample / seconds
 
 
-def backup_and_restore(seeded: URL, root: Path) -> dict[str, object]:
-    """Downgrade with a backup, restore it, each timed as its own process."""
-    with tempfile.TemporaryDirectory() as backups:
+def backup_and_restore(server: URL, profile: str, root: Path) -> dict[str, object]:
+    """On a database of its own: seed, downgrade with a backup, restore it; the last two
+    timed, each as its own process."""
+    with fresh_database(server) as seeded, tempfile.TemporaryDirectory() as backups:
+        alembic(seeded, "-x", f"profile={profile}", "upgrade", "seed@head", root=root)
         env = {"SEED_BACKUP": "true", "SEED_BACKUP_DIR": backups}
         backed_up_seconds, _ = alembic(seeded, "downgrade", "seed_0001", env=env, root=root)
         (backup,) = Path(backups).iterdir()
@@ -208,8 +211,8 @@ def bench_profile(
         )
         with tempfile.TemporaryDirectory() as workdir:
             copy_seconds, rows = raw_copy_seconds(seeded, replay, Path(workdir))
-        backed_up = backup_and_restore(seeded, root) if backup else {}
         down_seconds, _ = alembic(seeded, "downgrade", "seed@base", root=root)
+    backed_up = backup_and_restore(server, profile, root) if backup else {}
     naive_seconds = rows / naive_rate
     return {
         "profile": profile if root == PROJECT_ROOT else f"{profile} base",

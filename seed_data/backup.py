@@ -39,6 +39,7 @@ LEDGER_FILE = "seed_ledger.copy.gz"
 CHANGES_FILE = "seed_ledger_changes.copy.gz"
 DEFAULT_DIRECTORY = "seed-backups"
 BACKED_UP_ENVIRONMENTS = ("staging", "production")
+BLOCK = 1 << 20
 
 
 class BackupFailed(Refusal):
@@ -74,17 +75,27 @@ def columns_of(connection: sa.Connection, table: str) -> list[list[str]]:
 
 
 def _copy_out(connection: sa.Connection, query: sql.Composable, path: Path) -> tuple[int, str]:
-    """COPY (query) TO STDOUT into a gzip file; returns (rows, sha256 of the file)."""
+    """COPY (query) TO STDOUT into a gzip file; returns (rows, sha256 of the file).
+
+    psycopg hands over one row at a time: the rows are gathered into 1 MB blocks before
+    they are counted and compressed (per row, that cost more than the server's COPY). Level
+    1: level 9 took four times as long for a file a quarter smaller."""
     driver = connection.connection.driver_connection
     assert driver is not None
     rows = 0
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
-        statement = sql.SQL("COPY ({}) TO STDOUT").format(query)
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for block in copy:
-                packed.write(block)
-                rows += bytes(block).count(b"\n")
-        packed.close()
+    pending = bytearray()
+    statement = sql.SQL("COPY ({}) TO STDOUT").format(query)
+    with path.open("wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as packed:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for block in copy:
+                    pending += block
+                    if len(pending) >= BLOCK:
+                        rows += pending.count(b"\n")
+                        packed.write(pending)
+                        pending.clear()
+            rows += pending.count(b"\n")
+            packed.write(pending)
         raw.flush()
         os.fsync(raw.fileno())
     return rows, _sha256(path)
