@@ -113,9 +113,13 @@ def _check(connection: sa.Connection, manifest: dict[str, Any]) -> None:
             )
 
 
-def _redo_changes(connection: sa.Connection, revisions: Sequence[str]) -> None:
+def _redo_changes(
+    connection: sa.Connection, revisions: Sequence[str], restored: dict[str, str]
+) -> None:
     """The restored revisions' changes to earlier rows (derived columns), made again: the
-    amounts added back, the values set back where the column still holds the old one."""
+    amounts added back, the values set back where the column still holds the old one.
+    Rows the backup itself held (`restored`: int8multirange per table) came back with the
+    changes already in them, as they were when the downgrade began."""
     for revision in revisions:
         for change in reversed(ledger.changes(connection, revision)):  # as first made
             table = connection.dialect.identifier_preparer.quote(change.table)
@@ -125,9 +129,14 @@ def _redo_changes(connection: sa.Connection, revisions: Sequence[str]) -> None:
                     sa.text(
                         f"update {table} t set {column} = t.{column} + d.amount "
                         "from unnest(cast(:ids as bigint[]), cast(:amounts as numeric[])) "
-                        "d(id, amount) where t.id = d.id"
+                        "d(id, amount) where t.id = d.id "
+                        "and not t.id <@ cast(:restored as int8multirange)"
                     ),
-                    {"ids": change.row_ids, "amounts": change.amounts},
+                    {
+                        "ids": change.row_ids,
+                        "amounts": change.amounts,
+                        "restored": restored.get(change.table, "{}"),
+                    },
                 )
             else:
                 kind = backup_type(connection, change.table, change.column)
@@ -136,9 +145,15 @@ def _redo_changes(connection: sa.Connection, revisions: Sequence[str]) -> None:
                         f"update {table} t set {column} = cast(d.new as {kind}) "
                         "from unnest(cast(:ids as bigint[]), cast(:old as text[]), "
                         "cast(:new as text[])) d(id, old, new) where t.id = d.id "
-                        f"and t.{column} is not distinct from cast(d.old as {kind})"
+                        f"and t.{column} is not distinct from cast(d.old as {kind}) "
+                        "and not t.id <@ cast(:restored as int8multirange)"
                     ),
-                    {"ids": change.row_ids, "old": change.old_values, "new": change.new_values},
+                    {
+                        "ids": change.row_ids,
+                        "old": change.old_values,
+                        "new": change.new_values,
+                        "restored": restored.get(change.table, "{}"),
+                    },
                 )
 
 
@@ -179,7 +194,15 @@ def restore(
             _copy_in(connection, entry["table"], path / entry["file"])
         for table, entry in manifest["bookkeeping"].items():
             _copy_in(connection, table, path / entry["file"])
-        _redo_changes(connection, list(reversed(manifest["revisions"])))
+        restored: dict[str, str] = {}
+        for entry in manifest["tables"]:
+            restored[entry["table"]] = str(
+                connection.scalar(
+                    sa.text("select cast(:a as int8multirange) + cast(:b as int8multirange)"),
+                    {"a": restored.get(entry["table"], "{}"), "b": entry["id_ranges"]},
+                )
+            )
+        _redo_changes(connection, list(reversed(manifest["revisions"])), restored)
         connection.execute(sa.text("delete from alembic_version"))
         for version in manifest["alembic_version_before"]:
             connection.execute(

@@ -154,3 +154,26 @@ def test_development_backs_up_only_when_asked(cli: Cli, tmp_path: Path, opt_in: 
     assert cli("upgrade", "seed@head", env=env).returncode == 0
     assert cli("downgrade", "seed@-1", env=env).returncode == 0
     assert (tmp_path / "backups").exists() is opt_in
+
+
+def test_a_damaged_backup_and_a_downgrade_to_base(
+    staging: dict[str, str], cli: Cli, database_url: URL, engine: sa.Engine
+) -> None:
+    before = contents(database_url)
+    assert cli("downgrade", "seed@base", env=staging).returncode == 0
+    backup = the_backup(staging)
+    code, _, err = restore(database_url, str(backup))
+    assert code == 2 and "run `alembic upgrade seed_0001` first" in err
+    assert cli("upgrade", "seed_0001", env=staging).returncode == 0
+
+    movements = backup / "seed_0010.inventory_movements.copy.gz"
+    good = movements.read_bytes()
+    movements.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    code, _, err = restore(database_url, str(backup))
+    assert code == 2 and "does not match its checksum" in err
+    movements.write_bytes(good)
+
+    code, _, err = restore(database_url, str(backup))
+    assert code == 0, err
+    assert contents(database_url) == before
+    assert versions(engine) == {SEED_HEAD}
