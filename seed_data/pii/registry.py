@@ -86,6 +86,7 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
             "database_user",
             "client_address",
             "application_name",
+            "backup",
         }
     ),
     "seed_environment": frozenset({"id", "environment", "stamped_at", "stamped_by", "source"}),
