@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 
 from seed_data import project
-from seed_data.cli import environment, pii, restore, server, validate
+from seed_data.cli import environment, pii, restore, server, snapshot, validate
 from seed_data.errors import SeedError
 from seed_data.output import configure_standalone, redacted_output
 from seed_data.settings import load_environment, readable_log_format
@@ -24,11 +24,12 @@ examples:
   python -m seed_data stamp-environment staging --confirm-database terp_staging
   python -m seed_data report --html report.html   figures against their targets
   python -m seed_data restore PATH              put back what a seed downgrade deleted
+  python -m seed_data snapshot save NAME        a file-level copy of a development database
   python -m seed_data embedded stop            stop the embedded PostgreSQL
   python -m seed_data COMMAND --help            more about one command
 """
 
-COMMANDS = (validate, pii, environment, restore, server)
+COMMANDS = (validate, pii, environment, restore, snapshot, server)
 
 
 def parser() -> argparse.ArgumentParser:
