@@ -14,7 +14,7 @@ def test_help_says_what_each_command_does_with_an_example() -> None:
     top = seed_data_command("--help")
     assert top.returncode == 0
     assert "examples:" in top.stdout and "one subcommand per module" not in top.stdout
-    for command in (*COMMANDS, "embedded", "restore"):  # neither runs without arguments
+    for command in (*COMMANDS, "embedded", "restore", "snapshot"):  # these need arguments
         result = seed_data_command(command, "--help")
         assert result.returncode == 0, result.stderr
         assert "example" in result.stdout, command
