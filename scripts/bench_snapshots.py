@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,19 @@ def clone_seconds(admin: sa.Connection, template: str, strategy: str) -> float:
     seconds = time.perf_counter() - started
     admin.execute(sa.text(f'drop database "{clone}"'))
     return seconds
+
+
+def snapshot(url: URL, action: str) -> float:
+    """`python -m seed_data snapshot ACTION bench` as its own process; its wall seconds."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "seed_data", "snapshot", action, "bench"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": render(url)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -57,33 +71,9 @@ def main() -> None:
                     )
                     for strategy in strategies
                 }
-            env = {**os.environ, "DATABASE_URL": render(url)}
-            command = [sys.executable, "-m", "seed_data", "snapshot"]
-            subprocess.run(
-                [*command, "save", "bench"],
-                cwd=PROJECT_ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            restores = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                subprocess.run(
-                    [*command, "restore", "bench"],
-                    cwd=PROJECT_ROOT,
-                    env=env,
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                )
-                restores.append(time.perf_counter() - started)
-            subprocess.run(
-                [*command, "delete", "bench"],
-                cwd=PROJECT_ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            snapshot(url, "save")
+            restores = [snapshot(url, "restore") for _ in range(args.repeat)]
+            snapshot(url, "delete")
         print(
             f"{profile} | {int(size or 0) / 1e6:.1f} | {seed_seconds:.2f} | "
             f"{clones.get('WAL_LOG', float('nan')):.3f} | {clones['FILE_COPY']:.3f} | "

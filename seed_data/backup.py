@@ -98,10 +98,10 @@ def _copy_out(connection: sa.Connection, query: sql.Composable, path: Path) -> t
             packed.write(pending)
         raw.flush()
         os.fsync(raw.fileno())
-    return rows, _sha256(path)
+    return rows, sha256(path)
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
         for chunk in iter(lambda: source.read(1 << 20), b""):

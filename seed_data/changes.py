@@ -145,3 +145,39 @@ def undo(connection: sa.Connection, revision: str) -> dict[str, int]:
         undone[change.table] = undone.get(change.table, 0) + result.rowcount
     ledger.forget_changes(connection, revision)
     return undone
+
+
+def redo(connection: sa.Connection, revision: str, restored: dict[str, str]) -> None:
+    """Make the revision's recorded changes again (a restore): the amounts added back, the
+    values set back where the column still holds the old one. Rows of `restored` (an
+    int8multirange per table) came back from a backup with the changes already in them."""
+    for change in reversed(ledger.changes(connection, revision)):  # as first made
+        table, column = _quote(connection, change.table), _quote(connection, change.column)
+        outside = {"restored": restored.get(change.table, "{}")}
+        if change.kind == "add":
+            connection.execute(
+                sa.text(
+                    f"update {table} t set {column} = t.{column} + d.amount "
+                    "from unnest(cast(:ids as bigint[]), cast(:amounts as numeric[])) "
+                    "d(id, amount) where t.id = d.id "
+                    "and not t.id <@ cast(:restored as int8multirange)"
+                ),
+                {"ids": change.row_ids, "amounts": change.amounts, **outside},
+            )
+        else:
+            kind = _column_type(connection, change.table, change.column)
+            connection.execute(
+                sa.text(
+                    f"update {table} t set {column} = cast(d.new as {kind}) "
+                    "from unnest(cast(:ids as bigint[]), cast(:old as text[]), "
+                    "cast(:new as text[])) d(id, old, new) where t.id = d.id "
+                    f"and t.{column} is not distinct from cast(d.old as {kind}) "
+                    "and not t.id <@ cast(:restored as int8multirange)"
+                ),
+                {
+                    "ids": change.row_ids,
+                    "old": change.old_values,
+                    "new": change.new_values,
+                    **outside,
+                },
+            )

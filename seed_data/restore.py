@@ -9,7 +9,6 @@ downgrade left it, the schema (every column and type), and every id still free. 
 of it goes in one transaction, under the seeding lock."""
 
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg import sql
 
-from seed_data import audit, backup, environment, ledger
+from seed_data import audit, backup, changes, environment, ledger
 from seed_data.errors import Refusal
 from seed_data.locking import seeding_lock
 from seed_data.settings import Settings
@@ -42,7 +41,7 @@ def _verified(path: Path) -> dict[str, Any]:
         )
     files = [*manifest["tables"], *manifest["bookkeeping"].values()]
     for entry in files:
-        if backup._sha256(path / entry["file"]) != entry["sha256"]:
+        if backup.sha256(path / entry["file"]) != entry["sha256"]:
             raise RestoreRefused(
                 f"{path / entry['file']} does not match its checksum in the manifest: the "
                 "backup is damaged; nothing was written"
@@ -113,63 +112,6 @@ def _check(connection: sa.Connection, manifest: dict[str, Any]) -> None:
             )
 
 
-def _redo_changes(
-    connection: sa.Connection, revisions: Sequence[str], restored: dict[str, str]
-) -> None:
-    """The restored revisions' changes to earlier rows (derived columns), made again: the
-    amounts added back, the values set back where the column still holds the old one.
-    Rows the backup itself held (`restored`: int8multirange per table) came back with the
-    changes already in them, as they were when the downgrade began."""
-    for revision in revisions:
-        for change in reversed(ledger.changes(connection, revision)):  # as first made
-            table = connection.dialect.identifier_preparer.quote(change.table)
-            column = connection.dialect.identifier_preparer.quote(change.column)
-            if change.kind == "add":
-                connection.execute(
-                    sa.text(
-                        f"update {table} t set {column} = t.{column} + d.amount "
-                        "from unnest(cast(:ids as bigint[]), cast(:amounts as numeric[])) "
-                        "d(id, amount) where t.id = d.id "
-                        "and not t.id <@ cast(:restored as int8multirange)"
-                    ),
-                    {
-                        "ids": change.row_ids,
-                        "amounts": change.amounts,
-                        "restored": restored.get(change.table, "{}"),
-                    },
-                )
-            else:
-                kind = backup_type(connection, change.table, change.column)
-                connection.execute(
-                    sa.text(
-                        f"update {table} t set {column} = cast(d.new as {kind}) "
-                        "from unnest(cast(:ids as bigint[]), cast(:old as text[]), "
-                        "cast(:new as text[])) d(id, old, new) where t.id = d.id "
-                        f"and t.{column} is not distinct from cast(d.old as {kind}) "
-                        "and not t.id <@ cast(:restored as int8multirange)"
-                    ),
-                    {
-                        "ids": change.row_ids,
-                        "old": change.old_values,
-                        "new": change.new_values,
-                        "restored": restored.get(change.table, "{}"),
-                    },
-                )
-
-
-def backup_type(connection: sa.Connection, table: str, column: str) -> str:
-    return str(
-        connection.scalar(
-            sa.text(
-                "select format_type(atttypid, atttypmod) from pg_attribute "
-                "where attrelid = to_regclass(:table) and attname = :column "
-                "and not attisdropped"
-            ),
-            {"table": table, "column": column},
-        )
-    )
-
-
 def restore(
     connection: sa.Connection, settings: Settings, path: Path, into: str | None
 ) -> tuple[int, dict[str, Any]]:
@@ -202,7 +144,8 @@ def restore(
                     {"a": restored.get(entry["table"], "{}"), "b": entry["id_ranges"]},
                 )
             )
-        _redo_changes(connection, list(reversed(manifest["revisions"])), restored)
+        for revision in reversed(manifest["revisions"]):  # as seeded
+            changes.redo(connection, revision, restored)
         connection.execute(sa.text("delete from alembic_version"))
         for version in manifest["alembic_version_before"]:
             connection.execute(

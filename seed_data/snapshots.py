@@ -193,15 +193,22 @@ def _admin(target: Target) -> tuple[sa.Engine, sa.Connection]:
     return engine, connection
 
 
+def _checked_source(target: Target, name: str) -> dict[str, object]:
+    """The working database is development's or test's; what a snapshot of it records."""
+    engine = create_engine(target.url)
+    try:
+        with connect(engine) as source:
+            require_development(source, target.settings)
+            return _record(source, target.database, name)
+    finally:
+        engine.dispose()
+
+
 def save(target: Target, name: str, terminate: bool) -> Snapshot:
     valid_name(name)
     engine, admin = _admin(target)
     try:
-        source_engine = create_engine(target.url)
-        with connect(source_engine) as source:
-            require_development(source, target.settings)
-            record = _record(source, target.database, name)
-        source_engine.dispose()
+        record = _checked_source(target, name)
         if any(s.source == target.database and s.name == name for s in snapshots(admin)):
             raise SnapshotRefused(
                 f"database {target.database!r} already has a snapshot {name!r}: delete it "
@@ -231,10 +238,7 @@ def restore(target: Target, name: str, terminate: bool) -> Snapshot:
     valid_name(name)
     engine, admin = _admin(target)
     try:
-        source_engine = create_engine(target.url)
-        with connect(source_engine) as source:
-            require_development(source, target.settings)
-        source_engine.dispose()
+        _checked_source(target, name)
         snapshot = find(admin, target.database, name)
         free_of_connections(admin, target.database, terminate)
         fresh = _quote(admin, f"{target.database}__restoring"[:63])
