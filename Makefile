@@ -18,7 +18,7 @@ seed: $(STAMP)
 
 # The suite without the larger profiles, with the coverage threshold.
 test: $(STAMP)
-	$(BIN)/pytest -m "not slow" --cov --cov-report=term-missing:skip-covered
+	$(BIN)/pytest -n auto -m "not slow" --cov --cov-report=term-missing:skip-covered
 
 # The larger profiles (medium, large): minutes, no coverage threshold.
 test-slow: $(STAMP)

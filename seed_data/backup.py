@@ -118,7 +118,9 @@ def _fsync_directory(path: Path) -> None:
 
 
 def name_for(database: str, revisions: Sequence[str], at: datetime) -> str:
-    return f"{database}-{at:%Y%m%dT%H%M%SZ}-{revisions[0]}-{revisions[-1]}"
+    # Milliseconds: a restore and the same downgrade again can fall within one second.
+    stamp = f"{at:%Y%m%dT%H%M%S}.{at.microsecond // 1000:03d}Z"
+    return f"{database}-{stamp}-{revisions[0]}-{revisions[-1]}"
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from psycopg import sql
@@ -54,33 +55,61 @@ def valid_name(name: str) -> str:
     return name
 
 
-def _quote(connection: sa.Connection, name: str) -> str:
+def quote_name(connection: sa.Connection, name: str) -> str:
     return str(connection.dialect.identifier_preparer.quote(name))
 
 
-def _literal(connection: sa.Connection, record: dict[str, object]) -> str:
-    """A string literal for COMMENT, which takes no parameters."""
+def comment_literal(connection: sa.Connection, record: dict[str, object]) -> str:
+    """A JSON record as a string literal for COMMENT, which takes no parameters."""
     driver = connection.connection.driver_connection
     assert driver is not None
     return sql.Literal(json.dumps(record)).as_string(driver)
 
 
-def snapshots(admin: sa.Connection) -> list[Snapshot]:
-    """Every snapshot on the server, found by its comment's marker."""
+@dataclass(frozen=True)
+class Marked:
+    """A database whose comment is a JSON record carrying a given marker."""
+
+    database: str
+    record: dict[str, Any]
+    size: int  # bytes
+    is_template: bool
+
+
+def marked_databases(admin: sa.Connection, marker: str) -> list[Marked]:
+    """On a connection in autocommit: other sessions create and drop databases meanwhile
+    (a test suite's workers), and sizing one that was just dropped is an error."""
     rows = admin.execute(
         sa.text(
-            "select datname, shobj_description(oid, 'pg_database'), pg_database_size(oid) "
-            "from pg_database where datistemplate order by datname"
-        )
-    )
+            "select datname, shobj_description(oid, 'pg_database'), datistemplate "
+            "from pg_database where shobj_description(oid, 'pg_database') like :marker "
+            "order by datname"
+        ),
+        {"marker": f"%{marker}%"},
+    ).all()
     found = []
-    for database, comment, size in rows:
+    for database, comment, is_template in rows:
         try:
             record = json.loads(comment or "")
         except ValueError:
             continue
-        if not isinstance(record, dict) or record.get(MARKER) != 1:
+        if not isinstance(record, dict) or record.get(marker) != 1:
             continue
+        try:
+            size = admin.scalar(sa.text("select pg_database_size(:d)"), {"d": database})
+        except sa.exc.DBAPIError:
+            continue  # dropped since
+        found.append(Marked(str(database), record, int(size or 0), bool(is_template)))
+    return found
+
+
+def snapshots(admin: sa.Connection) -> list[Snapshot]:
+    """Every snapshot on the server, found by its comment's marker."""
+    found = []
+    for marked in marked_databases(admin, MARKER):
+        if not marked.is_template:
+            continue
+        record, database, size = marked.record, marked.database, marked.size
         found.append(
             Snapshot(
                 database=str(database),
@@ -107,14 +136,14 @@ def find(admin: sa.Connection, source: str, name: str) -> Snapshot:
     )
 
 
-def require_privilege(admin: sa.Connection) -> None:
+def require_privilege(admin: sa.Connection, needed_by: str = "snapshots") -> None:
     allowed = admin.scalar(
         sa.text("select rolcreatedb or rolsuper from pg_roles where rolname = current_user")
     )
     if not allowed:
         role = admin.scalar(sa.text("select current_user"))
         raise SnapshotRefused(
-            f"role {role!r} may not create databases: snapshots need the CREATEDB privilege "
+            f"role {role!r} may not create databases: {needed_by} need the CREATEDB privilege "
             f"(ALTER ROLE {role} CREATEDB, as a superuser), or the embedded PostgreSQL"
         )
 
@@ -214,18 +243,15 @@ def save(target: Target, name: str, terminate: bool) -> Snapshot:
                 f"database {target.database!r} already has a snapshot {name!r}: delete it "
                 f"first (python -m seed_data snapshot delete {name}) or choose another name"
             )
-        copy = f"{target.database}__{name}"[:63]
+        copy = quote_name(admin, f"{target.database}__{name}"[:63])
         free_of_connections(admin, target.database, terminate)
         admin.execute(
-            sa.text(
-                f"create database {_quote(admin, copy)} template {_quote(admin, target.database)}"
-            )
+            sa.text(f"create database {copy} template {quote_name(admin, target.database)}")
         )
+        admin.execute(sa.text(f"comment on database {copy} is {comment_literal(admin, record)}"))
         admin.execute(
-            sa.text(f"comment on database {_quote(admin, copy)} is {_literal(admin, record)}")
+            sa.text(f"alter database {copy} with is_template true allow_connections false")
         )
-        settings = "with is_template true allow_connections false"
-        admin.execute(sa.text(f"alter database {_quote(admin, copy)} {settings}"))
         return find(admin, target.database, name)
     finally:
         admin.close()
@@ -241,18 +267,20 @@ def restore(target: Target, name: str, terminate: bool) -> Snapshot:
         _checked_source(target, name)
         snapshot = find(admin, target.database, name)
         free_of_connections(admin, target.database, terminate)
-        fresh = _quote(admin, f"{target.database}__restoring"[:63])
+        fresh = quote_name(admin, f"{target.database}__restoring"[:63])
         admin.execute(sa.text(f"drop database if exists {fresh}"))
         admin.execute(
-            sa.text(f"create database {fresh} template {_quote(admin, snapshot.database)}")
+            sa.text(f"create database {fresh} template {quote_name(admin, snapshot.database)}")
         )
         try:
             free_of_connections(admin, target.database, terminate)  # anyone since?
-            admin.execute(sa.text(f"drop database {_quote(admin, target.database)}"))
+            admin.execute(sa.text(f"drop database {quote_name(admin, target.database)}"))
         except BaseException:
             admin.execute(sa.text(f"drop database if exists {fresh}"))
             raise
-        admin.execute(sa.text(f"alter database {fresh} rename to {_quote(admin, target.database)}"))
+        admin.execute(
+            sa.text(f"alter database {fresh} rename to {quote_name(admin, target.database)}")
+        )
         return snapshot
     finally:
         admin.close()
@@ -264,7 +292,7 @@ def delete(target: Target, name: str) -> Snapshot:
     engine, admin = _admin(target)
     try:
         snapshot = find(admin, target.database, name)
-        quoted = _quote(admin, snapshot.database)
+        quoted = quote_name(admin, snapshot.database)
         admin.execute(sa.text(f"alter database {quoted} with is_template false"))
         admin.execute(sa.text(f"drop database {quoted}"))
         return snapshot

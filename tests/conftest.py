@@ -1,20 +1,28 @@
 """Every test gets its own fresh database on a real PostgreSQL: the embedded one in
 .pgdata/ by default, or the server TEST_DATABASE_URL points at."""
 
+import contextlib
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import traceback
+import unittest.mock
 import uuid
 from argparse import Namespace
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
+from alembic import config as alembic_config
+from alembic.config import CommandLine, Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
@@ -116,13 +124,91 @@ def engine(database_url: URL) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
+def _exit_status(code: object) -> int:
+    """The status a process ends with after SystemExit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF  # Alembic's sys.exit(-1) ends the process with 255
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _logging_state() -> list[tuple[logging.Logger, list[logging.Handler], int, bool, bool]]:
+    loggers = [logging.root, *logging.root.manager.loggerDict.values()]
+    return [
+        (logger, list(logger.handlers), logger.level, logger.propagate, logger.disabled)
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+    ]
+
+
+def run_in_process(
+    main: Callable[[list[str]], object], argv: list[str], env: Mapping[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """A command's own `main` in this process, as a subprocess would run it: the given
+    environment and directory, its output captured, its exit status read off SystemExit.
+    What it changes in the process (logging set up from alembic.ini, sys.path) is put back.
+    Four times faster than a new interpreter, and measured by coverage; one at a time, in
+    the main thread (the environment is the process's, and signal handlers need it)."""
+    assert threading.current_thread() is threading.main_thread(), "use a real process"
+    saved_environ, saved_path, saved_cwd = dict(os.environ), list(sys.path), os.getcwd()
+    saved_logging = _logging_state()
+    known_loggers = {id(entry[0]) for entry in saved_logging}
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                result = main(argv)
+                status = result if isinstance(result, int) else 0
+            except SystemExit as exit:
+                status = _exit_status(exit.code)
+            except Exception:
+                traceback.print_exc()
+                status = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environ)
+        sys.path[:] = saved_path
+        os.chdir(saved_cwd)
+        for logger in logging.root.manager.loggerDict.values():
+            if isinstance(logger, logging.Logger) and id(logger) not in known_loggers:
+                logger.handlers.clear()
+                logger.setLevel(logging.NOTSET)
+                logger.propagate, logger.disabled = True, False
+        for logger, handlers, level, propagate, disabled in saved_logging:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate, logger.disabled = propagate, disabled
+    return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
+
+
+class _Config(Config):
+    # Config's stdout defaults to the sys.stdout of the moment Alembic was imported.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stdout", sys.stdout)
+        super().__init__(*args, **kwargs)
+
+
+def _alembic_main(argv: list[str]) -> None:
+    with unittest.mock.patch.object(alembic_config, "Config", _Config):
+        CommandLine(prog="alembic").main(argv)
+
+
 @dataclass
 class Cli:
-    """The real `alembic` command line, in a subprocess, as a user runs it."""
+    """The real `alembic` command line, as a user runs it: its own `main`, in this process
+    by default (run_in_process), or in a new interpreter where the test is about the
+    process itself (signals, concurrent runs, what reaches the terminal)."""
 
     database_url: URL | None
     extra_env: Mapping[str, str]
     ini: Path = ALEMBIC_INI
+    in_process: bool = True
 
     def __call__(
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
@@ -132,8 +218,11 @@ class Cli:
             child_env["DATABASE_URL"] = render(self.database_url)
         child_env.update(self.extra_env)
         child_env.update(env or {})
+        argv = ["-c", str(self.ini), *args]
+        if self.in_process:
+            return run_in_process(_alembic_main, argv, child_env, PROJECT_ROOT)
         return subprocess.run(
-            [sys.executable, "-m", "alembic", "-c", str(self.ini), *args],
+            [sys.executable, "-m", "alembic", *argv],
             cwd=PROJECT_ROOT,
             env=child_env,
             capture_output=True,
@@ -145,6 +234,12 @@ class Cli:
 @pytest.fixture
 def cli(database_url: URL) -> Cli:
     return Cli(database_url, {})
+
+
+@pytest.fixture
+def cli_process(database_url: URL) -> Cli:
+    """`alembic` in a new interpreter, for tests about the process itself."""
+    return Cli(database_url, {}, in_process=False)
 
 
 @pytest.fixture
@@ -226,11 +321,17 @@ def seeded_small(server_url: URL) -> Iterator[sa.Engine]:
 
 
 def seed_data_command(
-    *args: str, env: Mapping[str, str] | None = None, module: str = "seed_data"
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    module: str = "seed_data",
+    in_process: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m seed_data ...` in a subprocess, without the caller's SEED_* variables."""
+    """`python -m seed_data ...` without the caller's SEED_* variables: its `main` in this
+    process (run_in_process), or `module` in a new interpreter."""
     child_env = clean_environ()
     child_env.update(env or {})
+    if in_process and module == "seed_data":
+        return run_in_process(seed_data_cli.main, list(args), child_env, PROJECT_ROOT)
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=PROJECT_ROOT,

@@ -26,10 +26,10 @@ from tests.conftest import (
 
 
 def test_eight_concurrent_runs_serialise(
-    cli: Cli, database_url: URL, alembic: InProcess, make_database: DatabaseFactory
+    cli_process: Cli, database_url: URL, alembic: InProcess, make_database: DatabaseFactory
 ) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: cli("upgrade", "seed@head"), range(8)))
+        results = list(pool.map(lambda _: cli_process("upgrade", "seed@head"), range(8)))
     assert [result.returncode for result in results] == [0] * 8, [r.stdout for r in results]
     # exactly one did the work; the others waited, then found it done
     worked = [result for result in results if "rows per table" in result.stdout]

@@ -21,7 +21,7 @@ the database is another one, the seed branch has moved, the schema has drifted, 
 is taken. Exits 0 when restored, 2 when it could not.
 
 examples:
-  python -m seed_data restore seed-backups/terp_staging-20261129T101500Z-seed_0010-seed_0002
+  python -m seed_data restore seed-backups/terp_staging-20261129T101500.042Z-seed_0010-seed_0002
   python -m seed_data restore PATH --into-database terp_copy   # a backup of another database
 """
 
