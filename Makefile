@@ -18,11 +18,11 @@ seed: $(STAMP)
 
 # The suite without the larger profiles, with the coverage threshold.
 test: $(STAMP)
-	$(BIN)/pytest -n auto -m "not slow" --cov --cov-report=term-missing:skip-covered
+	$(BIN)/pytest -n auto --dist worksteal -m "not slow" --cov --cov-report=term-missing:skip-covered
 
 # The larger profiles (medium, large): minutes, no coverage threshold.
 test-slow: $(STAMP)
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -n auto --dist worksteal -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,9 +3,12 @@ TEMPLATE) with STRATEGY WAL_LOG and FILE_COPY (PostgreSQL 15 and later; WAL_LOG 
 default), and `python -m seed_data snapshot restore` as a whole command, against seeding
 the same profile again. Each clone is the best of --repeat.
 
-Run: scripts/bench-snapshots [--profiles small,medium,large] [--repeat 3] (server:
-BENCH_SERVER_URL, default the machine's PostgreSQL at 127.0.0.1:5432, else the embedded
-one, as scripts/bench)."""
+The last column is what the pytest fixtures (seeded_database_url) spend per test: the copy,
+its comment, and the drop afterwards, each on a connection of its own (Templates.copy).
+
+Run: scripts/bench-snapshots [--profiles small,medium,large] [--repeat 3] [--embedded]
+(server: the embedded PostgreSQL with --embedded, else BENCH_SERVER_URL, default the
+machine's PostgreSQL at 127.0.0.1:5432, else the embedded one, as scripts/bench)."""
 
 import argparse
 import os
@@ -23,6 +26,9 @@ sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 
 from bench import alembic, default_server, fresh_database, render  # noqa: E402
 
+from seed_data.embedded import embedded_database_url  # noqa: E402
+from seed_data.templates import Templates  # noqa: E402
+
 
 def clone_seconds(admin: sa.Connection, template: str, strategy: str) -> float:
     clone = f"{template}_clone"
@@ -31,6 +37,13 @@ def clone_seconds(admin: sa.Connection, template: str, strategy: str) -> float:
     seconds = time.perf_counter() - started
     admin.execute(sa.text(f'drop database "{clone}"'))
     return seconds
+
+
+def per_test_seconds(templates: Templates, template: str) -> float:
+    started = time.perf_counter()
+    with templates.copy(template):
+        pass
+    return time.perf_counter() - started
 
 
 def snapshot(url: URL, action: str) -> float:
@@ -50,14 +63,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="small,medium,large")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--embedded", action="store_true", help="the embedded PostgreSQL")
     args = parser.parse_args()
-    server = default_server()
+    server = (
+        embedded_database_url(PROJECT_ROOT).set(database="postgres")
+        if args.embedded
+        else default_server()
+    )
+    templates = Templates(server, PROJECT_ROOT / "alembic.ini")
     admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     version = 0
     with admin_engine.connect() as admin:
         version = int(admin.scalar(sa.text("show server_version_num")) or 0)
     print(f"server version {version}; seconds, best of {args.repeat}")
-    print("profile | MB | seed s | clone WAL_LOG s | clone FILE_COPY s | restore command s")
+    print(
+        "profile | MB | seed s | clone WAL_LOG s | clone FILE_COPY s | restore command s | "
+        "per-test copy s"
+    )
     for profile in args.profiles.split(","):
         with fresh_database(server) as url:
             seed_seconds, _ = alembic(url, "-x", f"profile={profile}", "upgrade", "seed@head")
@@ -71,13 +93,16 @@ def main() -> None:
                     )
                     for strategy in strategies
                 }
+            per_test = min(
+                per_test_seconds(templates, str(url.database)) for _ in range(args.repeat)
+            )
             snapshot(url, "save")
             restores = [snapshot(url, "restore") for _ in range(args.repeat)]
             snapshot(url, "delete")
         print(
             f"{profile} | {int(size or 0) / 1e6:.1f} | {seed_seconds:.2f} | "
             f"{clones.get('WAL_LOG', float('nan')):.3f} | {clones['FILE_COPY']:.3f} | "
-            f"{min(restores):.2f}",
+            f"{min(restores):.2f} | {per_test:.3f}",
             flush=True,
         )
 

@@ -31,6 +31,8 @@ from seed_data import cli as seed_data_cli
 from seed_data.database import parse_database_url
 from seed_data.embedded import embedded_database_url
 from seed_data.revisions import seeded_tables
+from seed_data.settings import DEFAULT_RANDOM_SEED
+from seed_data.templates import SCHEMA_TARGET, SEED_TARGET, Spec, Templates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
@@ -106,6 +108,14 @@ class DatabaseFactory:
         self.names.append(name)
         return self.server_url.set(database=name)
 
+    def refill(self, url: URL, template: str) -> URL:
+        """The database at `url` replaced by a copy of `template` (seconds of seeding saved,
+        every fixture bound to the URL still valid)."""
+        with _admin(self.server_url).connect() as connection:
+            connection.execute(sa.text(f'drop database "{url.database}" with (force)'))
+            connection.execute(sa.text(f'create database "{url.database}" template "{template}"'))
+        return url
+
     def drop_all(self) -> None:
         with _admin(self.server_url).connect() as connection:
             for name in self.names:
@@ -115,6 +125,36 @@ class DatabaseFactory:
 @pytest.fixture
 def database_url(make_database: DatabaseFactory) -> URL:
     return make_database()
+
+
+# Templates (seed_data/templates.py, as the pytest plugin uses them): built once per key,
+# kept on the server between sessions, copied for each test that starts from them.
+SEEDED_SMALL = Spec(SEED_TARGET, "small", DEFAULT_RANDOM_SEED)
+SEEDED_MEDIUM = Spec(SEED_TARGET, "medium", DEFAULT_RANDOM_SEED)
+AT_SCHEMA_HEAD = Spec(SCHEMA_TARGET)
+
+
+@pytest.fixture(scope="session")
+def seed_templates(server_url: URL) -> Templates:
+    """The plugin's fixture, on this suite's server."""
+    return Templates(server_url, ALEMBIC_INI)
+
+
+@pytest.fixture
+def database_seeded_small(
+    database_url: URL, make_database: DatabaseFactory, seed_templates: Templates
+) -> URL:
+    """`database_url`, seeded small with the default random seed, as `alembic upgrade
+    seed@head` with SEED_ENV=test leaves it (stamped test)."""
+    return make_database.refill(database_url, seed_templates.ensure(SEEDED_SMALL))
+
+
+@pytest.fixture
+def database_at_schema_head(
+    database_url: URL, make_database: DatabaseFactory, seed_templates: Templates
+) -> URL:
+    """`database_url` at schema@head, as `alembic upgrade schema@head` leaves it."""
+    return make_database.refill(database_url, seed_templates.ensure(AT_SCHEMA_HEAD))
 
 
 @pytest.fixture
@@ -296,18 +336,19 @@ def versions(engine: sa.Engine) -> set[str]:
         return set(connection.scalars(sa.text("select version_num from alembic_version")))
 
 
-def seed_database(
-    server_url: URL, profile: str, random_seed: int | None = None
-) -> Iterator[sa.Engine]:
-    """A database of its own, seeded to seed@head with `profile`, for a module's tests."""
+def seed_database(server_url: URL, profile: str) -> Iterator[sa.Engine]:
+    """A database of its own, seeded to seed@head with `profile`, for a module's tests:
+    a copy of the template for small and medium, seeded afresh for the larger profiles
+    (whose templates would be too large to keep)."""
     factory = DatabaseFactory(server_url)
     url = factory()
-    options: dict[str, object] = {"profile": profile}
-    if random_seed is not None:
-        options["random_seed"] = random_seed
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            InProcess(url, patch).upgrade("seed@head", **options)
+        if profile in ("small", "medium"):
+            spec = SEEDED_SMALL if profile == "small" else SEEDED_MEDIUM
+            factory.refill(url, Templates(server_url, ALEMBIC_INI).ensure(spec))
+        else:
+            with pytest.MonkeyPatch.context() as patch:
+                InProcess(url, patch).upgrade("seed@head", profile=profile)
         engine = sa.create_engine(url, poolclass=NullPool)
         yield engine
         engine.dispose()

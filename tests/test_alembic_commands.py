@@ -9,6 +9,7 @@ from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL
 
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
 from seed_data.plan import SEED_BRANCH, applied_revisions, is_seed_revision
@@ -35,8 +36,7 @@ def one_failed_line(result_stderr: str) -> str:
 
 
 @pytest.fixture
-def seeded(cli: Cli, engine: sa.Engine) -> sa.Engine:
-    assert cli("upgrade", "seed@head").returncode == 0
+def seeded(database_seeded_small: URL, engine: sa.Engine) -> sa.Engine:
     return engine
 
 

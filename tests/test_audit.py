@@ -4,6 +4,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 
 from seed_data.errors import DowngradeRefused, SeedError
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
@@ -80,8 +81,9 @@ def test_a_refused_run_is_recorded_although_it_rolled_back(
     assert last.revisions == []
 
 
-def test_a_failed_revision_is_recorded(alembic: InProcess, engine: sa.Engine) -> None:
-    alembic.upgrade("schema@head")
+def test_a_failed_revision_is_recorded(
+    database_at_schema_head: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     with engine.begin() as connection:  # breaks seed_0003 mid-run, not caught by preflight
         connection.execute(
             sa.text("alter table vendors add constraint no_vendors check (false) not valid")

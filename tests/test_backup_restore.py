@@ -14,15 +14,13 @@ from tests.conftest import SEED_HEAD, Cli, contents, render, seed_data_command, 
 
 
 @pytest.fixture
-def staging(cli: Cli, database_url: URL, tmp_path: Path) -> dict[str, str]:
-    """A small seed in staging; the variables a confirmed downgrade there needs."""
-    env = {
+def staging(database_seeded_small: URL, tmp_path: Path) -> dict[str, str]:
+    """A small seed; the variables a confirmed downgrade in staging needs."""
+    return {
         "SEED_ENV": "staging",
-        "SEED_CONFIRM": str(database_url.database),
+        "SEED_CONFIRM": str(database_seeded_small.database),
         "SEED_BACKUP_DIR": str(tmp_path / "backups"),
     }
-    assert cli("upgrade", "seed@head", env=env).returncode == 0
-    return env
 
 
 def restore(database_url: URL, *args: str) -> tuple[int, str, str]:

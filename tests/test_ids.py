@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 
 from seed_data.ids import IdBlock, allocate_ids
 from tests.conftest import InProcess
@@ -36,11 +37,10 @@ def test_allocation_takes_ids_from_the_sequence(alembic: InProcess, engine: sa.E
 
 
 def test_allocation_finds_the_islands_of_a_gapped_sequence(
-    alembic: InProcess, engine: sa.Engine
+    database_at_schema_head: URL, alembic: InProcess, engine: sa.Engine
 ) -> None:
     """Ids that are not consecutive (here a sequence stepping by 3, as another session's
     nextval calls in between would leave) come back as one range per island."""
-    alembic.upgrade("schema@head")
     with engine.begin() as connection:
         sequence = connection.scalar(sa.text("select pg_get_serial_sequence('lots', 'id')"))
         connection.execute(sa.text(f"alter sequence {sequence} increment by 3"))

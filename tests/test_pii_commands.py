@@ -82,9 +82,8 @@ PLANTED_VALUES = (
 
 
 @pytest.fixture
-def seeded(alembic: InProcess, engine: sa.Engine) -> sa.Engine:
+def seeded(database_seeded_small: URL, engine: sa.Engine) -> sa.Engine:
     """Seeded, and stamped development on purpose (a defaulted stamp does not let mask run)."""
-    alembic.upgrade("seed@head")
     with engine.begin() as connection:
         stamp(connection, "development", "stamp-environment")
     return engine
@@ -376,10 +375,10 @@ def test_staging_masking_preserves_only_the_documented_patterns(
     assert pii("scan").code == 0
 
 
+@pytest.mark.slow  # a volume test, like the larger profiles: about 10 s
 def test_100k_distinct_emails_into_a_unique_column(
-    alembic: InProcess, engine: sa.Engine, pii: Pii
+    database_at_schema_head: URL, engine: sa.Engine, pii: Pii
 ) -> None:
-    alembic.upgrade("schema@head")
     with engine.begin() as connection:
         stamp(connection, "development", "stamp-environment")
         connection.execute(

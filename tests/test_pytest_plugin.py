@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL
 
 from seed_data.snapshots import marked_databases
 from seed_data.templates import CLONE_MARKER, SCHEMA_TARGET, TEMPLATE_MARKER, Spec, Templates
-from tests.conftest import ALEMBIC_INI, clean_environ, render, seed_data_command
+from tests.conftest import ALEMBIC_INI, PROJECT_ROOT, clean_environ, render, seed_data_command
 
 APP_TESTS = textwrap.dedent(
     """
@@ -41,6 +41,13 @@ APP_TESTS = textwrap.dedent(
 )
 
 
+def readme_example() -> str:
+    """The fixture in use, as the README shows it."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    section = readme[readme.index("## Seeded databases in your tests") :]
+    return section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+
+
 @pytest.fixture
 def random_seed(server_url: URL) -> Iterator[int]:
     """A random seed of this test's own; the templates built with it are removed after."""
@@ -62,7 +69,7 @@ def app(pytester: pytest.Pytester, server_url: URL, monkeypatch: pytest.MonkeyPa
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TEST_DATABASE_URL", render(server_url))
     pytester.makeini(f"[pytest]\nseed_alembic_ini = {ALEMBIC_INI}\n")
-    pytester.makepyfile(test_app=APP_TESTS)
+    pytester.makepyfile(test_app=APP_TESTS, test_readme=readme_example())
     return pytester.path
 
 
@@ -87,14 +94,15 @@ def templates(server_url: URL, random_seed: int) -> dict[str, int]:
 def test_tests_get_copies_of_their_own_and_the_template_is_kept_between_sessions(
     app: Path, pytester: pytest.Pytester, server_url: URL, random_seed: int
 ) -> None:
+    assert len(readme_example().splitlines()) <= 10  # the README's promise
     assert templates(server_url, random_seed) == {}
     first = pytester.runpytest_subprocess(f"--seed-random-seed={random_seed}", "-p", "no:cov")
-    first.assert_outcomes(passed=3)
+    first.assert_outcomes(passed=4)
     built = templates(server_url, random_seed)
     assert len(built) == 1  # seeded small with this random seed; schema@head is shared
 
     second = pytester.runpytest_subprocess(f"--seed-random-seed={random_seed}", "-p", "no:cov")
-    second.assert_outcomes(passed=3)
+    second.assert_outcomes(passed=4)
     assert templates(server_url, random_seed) == built  # the same database: not rebuilt
 
     engine = sa.create_engine(server_url)
@@ -112,7 +120,7 @@ def test_another_profile_builds_another_template(
         result = pytester.runpytest_subprocess(
             f"--seed-random-seed={random_seed}", f"--seed-profile={profile}", "-p", "no:cov"
         )
-        result.assert_outcomes(passed=3)
+        result.assert_outcomes(passed=4)
     engine = sa.create_engine(server_url)
     with engine.connect() as admin:
         profiles = sorted(
@@ -150,7 +158,9 @@ def test_two_processes_asking_at_once_build_once(server_url: URL, random_seed: i
 def test_refusals_are_one_line(
     app: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = pytester.runpytest_subprocess("--seed-profile=huge", "-p", "no:cov", "-k", "first")
+    result = pytester.runpytest_subprocess(
+        "--seed-profile=huge", "-p", "no:cov", "-k", "first_changes"
+    )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*--seed-profile='huge' is not a seed profile: use one of small, medium*"]

@@ -3,6 +3,7 @@ when rows made outside seeding point at seeded rows."""
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 
 from seed_data.errors import DowngradeRefused
 from tests.conftest import SEED_HEAD, SEEDED_TABLES, Cli, InProcess, table_counts, versions
@@ -12,8 +13,9 @@ def first_id(connection: sa.Connection, table: str) -> int:
     return int(connection.scalar(sa.text(f"select min(id) from {table}")) or 0)
 
 
-def test_app_rows_survive_downgrade(alembic: InProcess, engine: sa.Engine) -> None:
-    alembic.upgrade("seed@head")
+def test_app_rows_survive_downgrade(
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     with engine.begin() as connection:
         connection.execute(sa.text("insert into vendors (name) values ('Made In The App')"))
         connection.execute(
@@ -47,8 +49,9 @@ def assert_refused_and_untouched(
     assert versions(engine) == {SEED_HEAD}
 
 
-def test_logical_reference_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None:
-    alembic.upgrade("seed@head")
+def test_logical_reference_blocks_downgrade(
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     with engine.begin() as connection:
         brand = first_id(connection, "brands")
         connection.execute(
@@ -66,8 +69,9 @@ def test_logical_reference_blocks_downgrade(alembic: InProcess, engine: sa.Engin
     )
 
 
-def test_real_fk_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None:
-    alembic.upgrade("seed@head")
+def test_real_fk_blocks_downgrade(
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     with engine.begin() as connection:
         for number in (1, 2):
             connection.execute(
@@ -88,10 +92,9 @@ def test_real_fk_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None
 
 
 def test_cascading_fk_from_an_app_table_blocks_downgrade(
-    alembic: InProcess, engine: sa.Engine
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
 ) -> None:
     """An FK the seeder never heard of, with ON DELETE CASCADE, must not eat app rows."""
-    alembic.upgrade("seed@head")
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -112,8 +115,9 @@ def test_cascading_fk_from_an_app_table_blocks_downgrade(
     assert table_counts(engine, ("app_user_notes",)) == {"app_user_notes": 1}
 
 
-def test_seeded_self_references_do_not_block(alembic: InProcess, engine: sa.Engine) -> None:
-    alembic.upgrade("seed@head")
+def test_seeded_self_references_do_not_block(
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     with engine.connect() as connection:
         linked = connection.scalar(
             sa.text("select count(*) from orders where converted_from_order_id is not null")
@@ -123,9 +127,10 @@ def test_seeded_self_references_do_not_block(alembic: InProcess, engine: sa.Engi
     assert table_counts(engine, ("orders",)) == {"orders": 0}
 
 
-def test_polymorphic_reference_blocks_downgrade(alembic: InProcess, engine: sa.Engine) -> None:
+def test_polymorphic_reference_blocks_downgrade(
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine
+) -> None:
     """An app movement citing a seeded order (reference_type ORDER) keeps the order."""
-    alembic.upgrade("seed@head")
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -149,11 +154,10 @@ def test_polymorphic_reference_blocks_downgrade(alembic: InProcess, engine: sa.E
     [("seed_runs", "seed@-1"), ("seed_environment", "seed@-1"), ("clients", "seed@base")],
 )
 def test_a_forged_ledger_row_never_widens_a_downgrade(
-    cli: Cli, engine: sa.Engine, table: str, target: str
+    database_seeded_small: URL, cli: Cli, engine: sa.Engine, table: str, target: str
 ) -> None:
     """seed_0010 writes inventory_movements only: a ledger row naming another table (the
     audit trail, the environment stamp, or a table another revision writes) is refused."""
-    assert cli("upgrade", "seed@head").returncode == 0
     with engine.begin() as connection:
         connection.execute(
             sa.text(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import Cli, contents, render, seed_data_command
+from tests.conftest import contents, render, seed_data_command
 
 
 def snapshot(url: URL, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -17,10 +17,9 @@ def snapshot(url: URL, *args: str, env: dict[str, str] | None = None) -> tuple[i
 
 
 @pytest.fixture
-def seeded(cli: Cli, database_url: URL) -> Iterator[URL]:
-    assert cli("upgrade", "seed@head").returncode == 0
-    yield database_url
-    snapshot(database_url, "delete", "seeded")  # the template outlives the test's database
+def seeded(database_seeded_small: URL) -> Iterator[URL]:
+    yield database_seeded_small
+    snapshot(database_seeded_small, "delete", "seeded")  # the template outlives the test's database
 
 
 def test_save_change_restore_gives_back_every_row(seeded: URL) -> None:

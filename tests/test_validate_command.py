@@ -20,9 +20,8 @@ def run_validate(
 
 
 def test_clean_seeded_database_passes_and_corruption_is_reported(
-    alembic: InProcess, engine: sa.Engine, database_url: URL
+    database_seeded_small: URL, alembic: InProcess, engine: sa.Engine, database_url: URL
 ) -> None:
-    alembic.upgrade("seed@head")
     clean = run_validate(database_url)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert clean.stdout == f"validate: no violations in {len(RULES)} rules\n"
@@ -96,8 +95,9 @@ insert into inventory_movements (batch_id, movement_type, quantity_change, quant
 """
 
 
-def test_database_it_did_not_seed(alembic: InProcess, engine: sa.Engine, database_url: URL) -> None:
-    alembic.upgrade("schema@head")
+def test_database_it_did_not_seed(
+    database_at_schema_head: URL, alembic: InProcess, engine: sa.Engine, database_url: URL
+) -> None:
     with engine.begin() as connection:
         for statement in MADE_BY_HAND.split(";"):
             if statement.strip():
@@ -160,9 +160,8 @@ BROKEN_TRADE = (
 
 
 def test_trade_rules_catch_what_the_trade_forbids(
-    alembic: InProcess, engine: sa.Engine, database_url: URL
+    database_at_schema_head: URL, alembic: InProcess, engine: sa.Engine, database_url: URL
 ) -> None:
-    alembic.upgrade("schema@head")
     with engine.begin() as connection:
         for statement in MADE_BY_HAND.split(";"):
             if statement.strip():
