@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: seed test test-slow lint bench stop-db clean-db
 
+# uv installs what pip would, from the same index, in a third of the time.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,report]'
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,report]'
 	touch $(STAMP)
 
 seed: $(STAMP)

@@ -101,20 +101,14 @@ class DatabaseFactory:
         self.server_url = server_url
         self.names: list[str] = []
 
-    def __call__(self) -> URL:
+    def __call__(self, template: str | None = None) -> URL:
+        """A new database: empty, or a copy of `template`."""
         name = f"seedtest_{uuid.uuid4().hex[:16]}"
+        copy_of = f' template "{template}"' if template else ""
         with _admin(self.server_url).connect() as connection:
-            connection.execute(sa.text(f'create database "{name}"'))
+            connection.execute(sa.text(f'create database "{name}"{copy_of}'))
         self.names.append(name)
         return self.server_url.set(database=name)
-
-    def refill(self, url: URL, template: str) -> URL:
-        """The database at `url` replaced by a copy of `template` (seconds of seeding saved,
-        every fixture bound to the URL still valid)."""
-        with _admin(self.server_url).connect() as connection:
-            connection.execute(sa.text(f'drop database "{url.database}" with (force)'))
-            connection.execute(sa.text(f'create database "{url.database}" template "{template}"'))
-        return url
 
     def drop_all(self) -> None:
         with _admin(self.server_url).connect() as connection:
@@ -122,16 +116,13 @@ class DatabaseFactory:
                 connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
-@pytest.fixture
-def database_url(make_database: DatabaseFactory) -> URL:
-    return make_database()
-
-
 # Templates (seed_data/templates.py, as the pytest plugin uses them): built once per key,
 # kept on the server between sessions, copied for each test that starts from them.
 SEEDED_SMALL = Spec(SEED_TARGET, "small", DEFAULT_RANDOM_SEED)
 SEEDED_MEDIUM = Spec(SEED_TARGET, "medium", DEFAULT_RANDOM_SEED)
 AT_SCHEMA_HEAD = Spec(SCHEMA_TARGET)
+# A test that asks for one of these fixtures gets `database_url` as a copy of its template.
+STARTING_POINTS = {"database_seeded_small": SEEDED_SMALL, "database_at_schema_head": AT_SCHEMA_HEAD}
 
 
 @pytest.fixture(scope="session")
@@ -141,20 +132,26 @@ def seed_templates(server_url: URL) -> Templates:
 
 
 @pytest.fixture
-def database_seeded_small(
-    database_url: URL, make_database: DatabaseFactory, seed_templates: Templates
-) -> URL:
-    """`database_url`, seeded small with the default random seed, as `alembic upgrade
-    seed@head` with SEED_ENV=test leaves it (stamped test)."""
-    return make_database.refill(database_url, seed_templates.ensure(SEEDED_SMALL))
+def database_url(request: pytest.FixtureRequest, make_database: DatabaseFactory) -> URL:
+    """A database of the test's own: empty, or a copy of a template (STARTING_POINTS)."""
+    for name, spec in STARTING_POINTS.items():
+        if name in request.fixturenames:
+            templates: Templates = request.getfixturevalue("seed_templates")
+            return make_database(template=templates.ensure(spec))
+    return make_database()
 
 
 @pytest.fixture
-def database_at_schema_head(
-    database_url: URL, make_database: DatabaseFactory, seed_templates: Templates
-) -> URL:
+def database_seeded_small(database_url: URL) -> URL:
+    """`database_url`, seeded small with the default random seed, as `alembic upgrade
+    seed@head` with SEED_ENV=test leaves it (stamped test)."""
+    return database_url
+
+
+@pytest.fixture
+def database_at_schema_head(database_url: URL) -> URL:
     """`database_url` at schema@head, as `alembic upgrade schema@head` leaves it."""
-    return make_database.refill(database_url, seed_templates.ensure(AT_SCHEMA_HEAD))
+    return database_url
 
 
 @pytest.fixture
@@ -341,12 +338,12 @@ def seed_database(server_url: URL, profile: str) -> Iterator[sa.Engine]:
     a copy of the template for small and medium, seeded afresh for the larger profiles
     (whose templates would be too large to keep)."""
     factory = DatabaseFactory(server_url)
-    url = factory()
     try:
         if profile in ("small", "medium"):
             spec = SEEDED_SMALL if profile == "small" else SEEDED_MEDIUM
-            factory.refill(url, Templates(server_url, ALEMBIC_INI).ensure(spec))
+            url = factory(template=Templates(server_url, ALEMBIC_INI).ensure(spec))
         else:
+            url = factory()
             with pytest.MonkeyPatch.context() as patch:
                 InProcess(url, patch).upgrade("seed@head", profile=profile)
         engine = sa.create_engine(url, poolclass=NullPool)

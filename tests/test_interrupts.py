@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from seed_data.locking import LOCK_ID, LOCK_NAMESPACE
-from tests.conftest import ALEMBIC_INI, PROJECT_ROOT, clean_environ, render, table_counts, versions
+from tests.conftest import (
+    ALEMBIC_INI,
+    PROJECT_ROOT,
+    Cli,
+    clean_environ,
+    render,
+    table_counts,
+    versions,
+)
 
 
 def wait_until_blocked(engine: sa.Engine, timeout: float = 30) -> None:
@@ -46,9 +54,9 @@ def start(
 
 
 def upgrade(database_url: URL, target: str) -> None:
-    process = start(database_url, *ALEMBIC, "upgrade", target)
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stdout + stderr
+    """Before and after the interrupted run, which alone needs a process of its own."""
+    result = Cli(database_url, {})("upgrade", target)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
