@@ -11,6 +11,7 @@ or replaced while anyone, this command included, is connected to it."""
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ MARKER = "seed_data_snapshot"
 NAME = re.compile(r"[a-z0-9_]{1,24}")
 ALLOWED_ENVIRONMENTS = ("development", "test")
 MAINTENANCE_DATABASE = "postgres"
+CLOSING_SECONDS = 1.0  # how long a session closed a moment ago may take to leave
 
 
 class SnapshotRefused(Refusal):
@@ -149,15 +151,17 @@ def require_privilege(admin: sa.Connection, needed_by: str = "snapshots") -> Non
 
 
 def free_of_connections(admin: sa.Connection, database: str, terminate: bool) -> None:
-    """A database is copied or replaced only with nobody connected to it."""
-    others = admin.execute(
-        sa.text(
-            "select pid, coalesce(nullif(application_name, ''), 'unnamed') from "
-            "pg_stat_activity where datname = :database and pid <> pg_backend_pid() "
-            "order by pid"
-        ),
-        {"database": database},
-    ).all()
+    """A database is copied or replaced only with nobody connected to it. A session that
+    was just closed stays listed while its server process exits: it is given a second."""
+    query = sa.text(
+        "select pid, coalesce(nullif(application_name, ''), 'unnamed') from "
+        "pg_stat_activity where datname = :database and pid <> pg_backend_pid() order by pid"
+    )
+    deadline = time.monotonic() + CLOSING_SECONDS
+    others = admin.execute(query, {"database": database}).all()
+    while others and not terminate and time.monotonic() < deadline:
+        time.sleep(0.05)
+        others = admin.execute(query, {"database": database}).all()
     if not others:
         return
     if terminate:
