@@ -1,5 +1,5 @@
 """The pytest plugin (seed_data/pytest_plugin.py), run as an app's suite would run it: in
-pytest sessions of their own, against this suite's server. Each test asks for a random
+pytest sessions of their own (pytester, in this process), against this suite's server. Each test asks for a random
 seed nobody else uses, so that the template it builds is its own, and removes it after."""
 
 import os
@@ -96,12 +96,12 @@ def test_tests_get_copies_of_their_own_and_the_template_is_kept_between_sessions
 ) -> None:
     assert len(readme_example().splitlines()) <= 10  # the README's promise
     assert templates(server_url, random_seed) == {}
-    first = pytester.runpytest_subprocess(f"--seed-random-seed={random_seed}", "-p", "no:cov")
+    first = pytester.runpytest(f"--seed-random-seed={random_seed}", "-p", "no:cov")
     first.assert_outcomes(passed=4)
     built = templates(server_url, random_seed)
     assert len(built) == 1  # seeded small with this random seed; schema@head is shared
 
-    second = pytester.runpytest_subprocess(f"--seed-random-seed={random_seed}", "-p", "no:cov")
+    second = pytester.runpytest(f"--seed-random-seed={random_seed}", "-p", "no:cov")
     second.assert_outcomes(passed=4)
     assert templates(server_url, random_seed) == built  # the same database: not rebuilt
 
@@ -117,7 +117,7 @@ def test_another_profile_builds_another_template(
     app: Path, pytester: pytest.Pytester, server_url: URL, random_seed: int
 ) -> None:
     for profile in ("small", "medium"):
-        result = pytester.runpytest_subprocess(
+        result = pytester.runpytest(
             f"--seed-random-seed={random_seed}", f"--seed-profile={profile}", "-p", "no:cov"
         )
         result.assert_outcomes(passed=4)
@@ -158,15 +158,13 @@ def test_two_processes_asking_at_once_build_once(server_url: URL, random_seed: i
 def test_refusals_are_one_line(
     app: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = pytester.runpytest_subprocess(
-        "--seed-profile=huge", "-p", "no:cov", "-k", "first_changes"
-    )
+    result = pytester.runpytest("--seed-profile=huge", "-p", "no:cov", "-k", "first_changes")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*--seed-profile='huge' is not a seed profile: use one of small, medium*"]
     )
     monkeypatch.setenv("SEED_ENV", "staging")
-    result = pytester.runpytest_subprocess("-p", "no:cov", "-k", "schema")
+    result = pytester.runpytest("-p", "no:cov", "-k", "schema")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
