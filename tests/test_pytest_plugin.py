@@ -1,6 +1,7 @@
 """The pytest plugin (seed_data/pytest_plugin.py), run as an app's suite would run it: in
-pytest sessions of their own (pytester, in this process), against this suite's server. Each test asks for a random
-seed nobody else uses, so that the template it builds is its own, and removes it after."""
+pytest sessions of their own (pytester, in this process), against this suite's server.
+Each test asks for a random seed nobody else uses, so that the template it builds is its
+own, and removes it after."""
 
 import os
 import secrets
