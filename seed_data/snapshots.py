@@ -78,6 +78,13 @@ class Marked:
     is_template: bool
 
 
+def drop_template(admin: sa.Connection, database: str) -> None:
+    """A template database is dropped only once it is no longer one."""
+    quoted = quote_name(admin, database)
+    admin.execute(sa.text(f"alter database {quoted} with is_template false"))
+    admin.execute(sa.text(f"drop database if exists {quoted} with (force)"))
+
+
 def marked_databases(admin: sa.Connection, marker: str) -> list[Marked]:
     """On a connection in autocommit: other sessions create and drop databases meanwhile
     (a test suite's workers), and sizing one that was just dropped is an error."""
@@ -296,9 +303,7 @@ def delete(target: Target, name: str) -> Snapshot:
     engine, admin = _admin(target)
     try:
         snapshot = find(admin, target.database, name)
-        quoted = quote_name(admin, snapshot.database)
-        admin.execute(sa.text(f"alter database {quoted} with is_template false"))
-        admin.execute(sa.text(f"drop database {quoted}"))
+        drop_template(admin, snapshot.database)
         return snapshot
     finally:
         admin.close()

@@ -43,6 +43,7 @@ from seed_data.project import ENTRY_POINT_GROUP
 from seed_data.redaction import redact, url_secrets
 from seed_data.snapshots import (
     comment_literal,
+    drop_template,
     marked_databases,
     quote_name,
     require_privilege,
@@ -77,15 +78,6 @@ class Spec:
         if self.target == SCHEMA_TARGET:
             return SCHEMA_TARGET
         return f"{self.target}, profile {self.profile}, random seed {self.random_seed}"
-
-
-@dataclass(frozen=True)
-class Template:
-    database: str
-    spec: Spec
-    key: str
-    created_at: str
-    size: int  # bytes
 
 
 def _package_directories() -> list[Path]:
@@ -157,26 +149,17 @@ class Templates:
         finally:
             engine.dispose()
 
-    def templates(self, admin: sa.Connection) -> list[Template]:
-        """Every finished template on the server (a build in progress is not one yet)."""
-        return [
-            Template(
-                database=marked.database,
-                spec=Spec(
-                    str(marked.record["target"]),
-                    marked.record.get("profile"),
-                    marked.record.get("random_seed"),
-                ),
-                key=str(marked.record["key"]),
-                created_at=str(marked.record["created_at"]),
-                size=marked.size,
-            )
-            for marked in marked_databases(admin, TEMPLATE_MARKER)
-            if marked.is_template
-        ]
-
-    def _find(self, admin: sa.Connection, key: str) -> str | None:
-        return next((t.database for t in self.templates(admin) if t.key == key), None)
+    @staticmethod
+    def _find(admin: sa.Connection, key: str) -> str | None:
+        """The finished template with this key (a build in progress is not one yet)."""
+        return next(
+            (
+                marked.database
+                for marked in marked_databases(admin, TEMPLATE_MARKER)
+                if marked.is_template and marked.record.get("key") == key
+            ),
+            None,
+        )
 
     # -- building ------------------------------------------------------------------------
 
@@ -317,7 +300,7 @@ class Templates:
                 )
                 seen.append((marked.database, what, why is not None))
                 if why is not None and not dry_run:
-                    self._drop(admin, marked.database)
+                    drop_template(admin, marked.database)
             for marked in marked_databases(admin, CLONE_MARKER):
                 record = marked.record
                 gone = record.get("host") == here and not _alive(record.get("pid"))
@@ -327,14 +310,8 @@ class Templates:
                 what = f"copy of {record.get('template')} for a test, " + (why or "in use")
                 seen.append((marked.database, what, why is not None))
                 if why is not None and not dry_run:
-                    self._drop(admin, marked.database)
+                    drop_template(admin, marked.database)
         return seen
-
-    @staticmethod
-    def _drop(admin: sa.Connection, database: str) -> None:
-        quoted = quote_name(admin, database)
-        admin.execute(sa.text(f"alter database {quoted} with is_template false"))
-        admin.execute(sa.text(f"drop database if exists {quoted} with (force)"))
 
 
 def _connected(admin: sa.Connection, database: str) -> bool:

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from seed_data.snapshots import marked_databases
+from seed_data.snapshots import drop_template, marked_databases
 from seed_data.templates import CLONE_MARKER, SCHEMA_TARGET, TEMPLATE_MARKER, Spec, Templates
 from tests.conftest import ALEMBIC_INI, PROJECT_ROOT, clean_environ, render, seed_data_command
 
@@ -58,8 +58,7 @@ def random_seed(server_url: URL) -> Iterator[int]:
     with engine.connect() as admin:
         for marked in marked_databases(admin, TEMPLATE_MARKER):
             if marked.record.get("random_seed") == seed:
-                admin.execute(sa.text(f'alter database "{marked.database}" is_template false'))
-                admin.execute(sa.text(f'drop database "{marked.database}" with (force)'))
+                drop_template(admin, marked.database)
     engine.dispose()
 
 
