@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from seed_data import ledger
 from seed_data.errors import DowngradeRefused
-from seed_data.ledger import BOOKKEEPING_TABLES, Change
+from seed_data.ledger import BOOKKEEPING_TABLES
 
 
 @dataclass(frozen=True)
@@ -59,56 +59,78 @@ def _lock(connection: sa.Connection, table: str, ids: list[int]) -> None:
     )
 
 
+# One statement per change, so the ids and values never travel through Python (at xl,
+# setting orders.invoice_id for 159,400 orders took 3.5 s that way, 1.7 s of it in
+# Python). Every part sees the rows as they were before the update: `locked` takes the
+# row locks in id order and reads the old values, `updated` writes the new ones, and the
+# ledger row gets the ids with the amounts, or with the old and new values, in id order.
+_APPLY = {
+    "add": """
+        with locked as materialized (
+            select t.id, c.value::numeric as amount
+            from ({query}) c(id, value) join {table} t on t.id = c.id
+            where c.id <@ cast(:seeded as int8multirange)
+            order by t.id for update of t
+        ),
+        updated as (
+            update {table} t set {column} = t.{column} + l.amount
+            from locked l where t.id = l.id returning t.id
+        ),
+        recorded as (
+            insert into seed_ledger_changes (revision, table_name, column_name, kind, row_ids,
+                amounts)
+            select :revision, :table_name, :column_name, 'add', array_agg(id order by id),
+                array_agg(amount order by id)
+            from locked having count(*) > 0
+        )
+        select count(*) from updated
+    """,
+    "set": """
+        with locked as materialized (
+            select t.id, t.{column}::text as old, c.value::text as new
+            from ({query}) c(id, value) join {table} t on t.id = c.id
+            where c.id <@ cast(:seeded as int8multirange)
+            order by t.id for update of t
+        ),
+        updated as (
+            update {table} t set {column} = cast(l.new as {kind})
+            from locked l where t.id = l.id returning t.id
+        ),
+        recorded as (
+            insert into seed_ledger_changes (revision, table_name, column_name, kind, row_ids,
+                old_values, new_values)
+            select :revision, :table_name, :column_name, 'set', array_agg(id order by id),
+                array_agg(old order by id), array_agg(new order by id)
+            from locked having count(*) > 0
+        )
+        select count(*) from updated
+    """,
+}
+
+
 def apply(connection: sa.Connection, revision: str, pending: Pending) -> int:
     """Make the change and record it; returns the rows changed."""
+    ledger.ensure_changes_table(connection)
     seeded = ledger.seeded_ids(connection, pending.table).as_multirange()
-    rows = connection.execute(
-        sa.text(
-            f"select c.* from ({pending.query}) c(id, value) "
-            "where c.id <@ cast(:seeded as int8multirange) order by c.id"
-        ),
-        {**pending.params, "seeded": seeded},
-    ).all()
-    if not rows:
-        return 0
-    table, column = _quote(connection, pending.table), _quote(connection, pending.column)
-    ids = [int(row_id) for row_id, _ in rows]
-    _lock(connection, table, ids)
-    if pending.kind == "add":
-        amounts = [value for _, value in rows]
-        connection.execute(
-            sa.text(
-                f"update {table} t set {column} = t.{column} + d.amount "
-                "from unnest(cast(:ids as bigint[]), cast(:amounts as numeric[])) "
-                "d(id, amount) where t.id = d.id"
-            ),
-            {"ids": ids, "amounts": amounts},
-        )
-        change = Change(pending.table, pending.column, "add", ids, amounts=amounts)
-    else:
-        kind = _column_type(connection, pending.table, pending.column)
-        new = [None if value is None else str(value) for _, value in rows]
-        old = connection.execute(
-            sa.text(
-                f"select t.{column}::text from unnest(cast(:ids as bigint[])) "
-                f"with ordinality d(id, n) join {table} t on t.id = d.id order by d.n"
-            ),
-            {"ids": ids},
-        ).scalars()
-        old_values = list(old)
-        connection.execute(
-            sa.text(
-                f"update {table} t set {column} = cast(d.value as {kind}) "
-                "from unnest(cast(:ids as bigint[]), cast(:values as text[])) d(id, value) "
-                "where t.id = d.id"
-            ),
-            {"ids": ids, "values": new},
-        )
-        change = Change(
-            pending.table, pending.column, "set", ids, old_values=old_values, new_values=new
-        )
-    ledger.record_change(connection, revision, change)
-    return len(ids)
+    statement = _APPLY[pending.kind].format(
+        query=pending.query,
+        table=_quote(connection, pending.table),
+        column=_quote(connection, pending.column),
+        kind=_column_type(connection, pending.table, pending.column)
+        if pending.kind == "set"
+        else "",
+    )
+    changed = connection.scalar(
+        sa.text(statement),
+        {
+            **pending.params,
+            "seeded": seeded,
+            "revision": revision,
+            "table_name": pending.table,
+            "column_name": pending.column,
+        },
+    )
+    return int(changed or 0)
 
 
 def undo(connection: sa.Connection, revision: str) -> dict[str, int]:

@@ -174,27 +174,6 @@ def ensure_changes_table(connection: sa.Connection) -> None:
     connection.execute(_CREATE_CHANGES)
 
 
-def record_change(connection: sa.Connection, revision: str, change: Change) -> None:
-    ensure_changes_table(connection)
-    connection.execute(
-        sa.text(
-            "insert into seed_ledger_changes (revision, table_name, column_name, kind, row_ids, "
-            "amounts, old_values, new_values) values (:revision, :table, :column, :kind, "
-            ":row_ids, :amounts, :old_values, :new_values)"
-        ),
-        {
-            "revision": revision,
-            "table": change.table,
-            "column": change.column,
-            "kind": change.kind,
-            "row_ids": change.row_ids,
-            "amounts": change.amounts,
-            "old_values": change.old_values,
-            "new_values": change.new_values,
-        },
-    )
-
-
 def changes(connection: sa.Connection, revision: str) -> list[Change]:
     """The revision's changes, the last made first (the order to undo them in)."""
     if not connection.scalar(sa.text("select to_regclass('seed_ledger_changes') is not null")):
