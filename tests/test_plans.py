@@ -6,9 +6,12 @@ import random
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from terp.generators.inventory import batch_status, location_rows
 from terp.generators.orders import margin_percent
@@ -127,6 +130,12 @@ def test_amount_helpers() -> None:
     assert times_price(25, 199) == 50  # 0.25 x $1.99 = $0.4975 -> $0.50
     assert apportion(10, [1, 1, 1]) == [4, 3, 3]
     assert margin_percent(25, 100) == "25.00" and margin_percent(1, 0) == "0.00"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_decimal_text_is_the_exact_decimal(hundredths: int) -> None:
+    assert Decimal(decimal_text(hundredths)) == Decimal(hundredths) / 100
+    assert decimal_text(hundredths) == f"{Decimal(hundredths) / 100:.2f}"
 
 
 def test_a_lot_never_holds_one_product_twice() -> None:
