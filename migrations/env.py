@@ -25,7 +25,7 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
-from seed_data import audit, output, preflight, project, stamping
+from seed_data import audit, output, preflight, project, seeding, stamping
 from seed_data.database import connect, create_engine
 from seed_data.environment import require_confirmation, require_permission
 from seed_data.errors import SeedError
@@ -158,6 +158,8 @@ def run_migrations(connection: sa.Connection, run: SeedRun) -> None:
     heads = planning.get_current_heads()
     steps = planned_steps(planning, script)
     preflight.check(connection, run, steps, heads, targets_seed(script))
+    upgrading = [step.module for step in steps if step.is_upgrade and step.module]
+    seeding.prepare(run.settings, upgrading)
     # The reads above began a transaction. Alembic must be configured outside one, or it
     # treats the work as external and commits nothing.
     connection.rollback()

@@ -11,7 +11,7 @@ app's package declares in pyproject.toml. So no module of the engine names the a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import entry_points
@@ -66,6 +66,10 @@ class Project:
     # columns that look personal but are deliberately not registered: (name, reason)
     pii_not_registered: Sequence[tuple[str, str]] = field(default=())
     commands: Sequence[Command] = field(default=())
+    # Called once an upgrade's plan is checked, before its first revision, with the
+    # profile, the random seed and the seeders the run will call: work the app's seeders
+    # can start ahead, in another process (TERP's trading simulation).
+    prepare: Callable[[Profile, int, Sequence[object]], None] | None = None
 
     @cached_property
     def pii_by_name(self) -> dict[tuple[str, str], PiiColumn]:

@@ -23,6 +23,7 @@ from seed_data import (
     environment,
     ledger,
     output,
+    project,
     rollback,
     validation,
 )
@@ -208,6 +209,15 @@ def seeders_of(revision_module: ModuleType) -> list[Seeder]:
         if is_seeder(candidate) and not any(candidate is seen for seen in found):
             found.append(candidate)
     return found
+
+
+def prepare(settings: Settings, revision_modules: Iterable[ModuleType]) -> None:
+    """Hand the app the seeders an upgrade will call (Project.prepare), before the first
+    of them runs."""
+    hook = project.current().prepare
+    seeders = [seeder for module in revision_modules for seeder in seeders_of(module)]
+    if hook is not None and seeders:
+        hook(settings.profile, settings.random_seed, seeders)
 
 
 @contextmanager

@@ -5,7 +5,9 @@ The seed revisions under migrations/versions/seed/ write TERP's tables with the
 generators in terp/generators/; everything the engine itself needs to know about TERP is
 here."""
 
-from seed_data.project import MaskingPools, Project
+from collections.abc import Sequence
+
+from seed_data.project import MaskingPools, Profile, Project
 from terp.datasets.businesses import CALIFORNIA_CITIES, DISPENSARY_SUFFIXES, DISPENSARY_WORDS
 from terp.datasets.notes import (
     BATCH_NOTES,
@@ -20,6 +22,7 @@ from terp.datasets.streets import STREET_NAMES, STREET_SUFFIXES
 from terp.fakes import CALIFORNIA_AREA_CODES, GENERATED
 from terp.pii import NOT_REGISTERED, PII_COLUMNS
 from terp.profiles import DEFAULT_PROFILE, PROFILES
+from terp.profiles import Profile as TerpProfile
 from terp.references import LOGICAL_REFERENCES
 from terp.report import command as report_command
 from terp.rules import RULES
@@ -35,6 +38,21 @@ NOTES = tuple(
         + INVENTORY_MOVEMENT_NOTES
     )
 )
+
+
+def prepare(profile: Profile, random_seed: int, seeders: Sequence[object]) -> None:
+    """Start the trading simulation in another process when a revision that replays it
+    will run (terp/plans/recording.py), so it overlaps the run's start."""
+    # imported here: `python -m seed_data` commands load this module and need no generators
+    from terp.generators import inventory, invoices, movements, orders, payments
+    from terp.plans.recording import record_ahead
+
+    replaying = (inventory, orders, invoices, payments, movements)
+    if isinstance(profile, TerpProfile) and any(
+        seeder is module for seeder in seeders for module in replaying
+    ):
+        record_ahead(random_seed, profile)
+
 
 PROJECT = Project(
     name="TERP",
@@ -55,4 +73,5 @@ PROJECT = Project(
         area_codes=CALIFORNIA_AREA_CODES,
     ),
     commands=(report_command,),
+    prepare=prepare,
 )

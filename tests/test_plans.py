@@ -2,6 +2,7 @@
 negative, supply carries demand, and the edge paths (quarantine, batches not yet
 received, an empty market) behave."""
 
+import os
 import random
 from collections import Counter
 from dataclasses import replace
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from terp.generators.inventory import batch_status, location_rows
 from terp.generators.orders import margin_percent
+from terp.plans import recording
 from terp.plans.clock import ANCHOR_TS, DAY, day, history_start_ts, is_office_time, plus_days
 from terp.plans.products import ProductSpec, product_specs
 from terp.plans.recording import order_lines, plan_summary, planned_orders, stock_moves
@@ -99,6 +101,36 @@ def test_an_empty_market_is_a_plan_error() -> None:
     no_supply = replace(PROFILES["small"], lots_per_month=0, opening_lots=0)
     with pytest.raises(PlanError, match="no stock left to sell"):
         plan_summary(42, no_supply)
+
+
+def test_a_recording_made_ahead_in_a_child_process_is_the_one_made_here() -> None:
+    medium = PROFILES["medium"]
+    here = recording._record(11, medium)
+    recording.record_ahead(11, medium)
+    (ahead,) = recording._running.values()
+    assert ahead.child.pid != os.getpid()
+    assert recording.recorded(11, medium) == here  # the same chunks, byte for byte
+    assert not ahead.child.is_alive() and ahead.child.exitcode == 0
+    assert not recording._running
+
+
+def test_a_failed_child_leaves_the_recording_and_its_error_to_this_process() -> None:
+    no_supply = replace(PROFILES["small"], lots_per_month=0, opening_lots=0)
+    recording.record_ahead(12, no_supply)
+    (ahead,) = recording._running.values()
+    with pytest.raises(PlanError, match="no stock left to sell"):
+        plan_summary(12, no_supply)
+    assert ahead.recording is None and ahead.child.exitcode == 0
+
+
+def test_a_recording_not_replayed_is_abandoned_for_the_next_one() -> None:
+    large, small = PROFILES["large"], PROFILES["small"]
+    recording.record_ahead(13, large)
+    (first,) = recording._running.values()
+    recording.record_ahead(13, small)
+    assert first.child.exitcode is not None and first.recording is None  # ended at once
+    assert list(recording._running) == [(13, small)]
+    assert plan_summary(13, small) == recording._record(13, small).summary
 
 
 def test_pool_picks_by_popularity_and_forgets_removed_batches() -> None:
