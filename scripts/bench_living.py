@@ -1,17 +1,19 @@
 """Benchmark seeding a living database: what the app's rows cost the seed, and what the
 seed costs the app.
 
-- `enforcement`: the in-revision validation time of a `small` seed onto an empty database,
-  and onto one already holding a `large` dataset made outside seeding (seeded, then
-  disowned: its ledger dropped, so to seeding it is the app's). Scoped validation should
-  cost about the same in both.
+- `enforcement`: the in-revision validation time of a seed (`--seed-profile`, small by
+  default) onto an empty database, and onto one already holding a dataset (`--profile`,
+  large by default) made outside seeding (seeded, then disowned: its ledger dropped, so to
+  seeding it is the app's). Scoped validation should cost about the same in both.
 - `writers`: app-like writers on other connections (insert a client, an order with three
   lines; update a seeded client) measured idle, then while `alembic upgrade seed@head`
   runs on a staging database (loads in place), then while `alembic downgrade seed@base`
   runs: latency p50 / p99 / max per phase, and every failed write.
 
-Run: scripts/bench-living [--profile large] [--writers 4] [enforcement|writers]
-(server: BENCH_SERVER_URL, default the machine's PostgreSQL at 127.0.0.1:5432)."""
+Run: scripts/bench-living [--profile large] [--seed-profile small] [--writers 4]
+[enforcement|writers] (server: BENCH_SERVER_URL, default the machine's PostgreSQL at
+127.0.0.1:5432). `enforcement --profile xl --seed-profile large`: a large seed beside
+xl-sized app tables."""
 
 import argparse
 import random
@@ -54,10 +56,11 @@ def disown(url: sa.engine.URL) -> None:
         connection.execute("update alembic_version set version_num = 'schema_0003'")
 
 
-def enforcement(server: sa.engine.URL, app_profile: str) -> None:
+def enforcement(server: sa.engine.URL, app_profile: str, seed_profile: str) -> None:
+    seed = ("-x", f"profile={seed_profile}")
     with fresh_database(server) as empty, fresh_database(server) as living:
         alembic(empty, "upgrade", "schema@head")
-        seconds, _ = alembic(empty, "upgrade", "seed@head")
+        seconds, _ = alembic(empty, *seed, "upgrade", "seed@head")
         base_validation, rows = validation_seconds(empty)
         alembic(living, "-x", f"profile={app_profile}", "upgrade", "seed@head")
         disown(living)
@@ -66,15 +69,15 @@ def enforcement(server: sa.engine.URL, app_profile: str) -> None:
                 "select sum(n_live_tup) from pg_stat_user_tables "
                 "where relname not like 'seed\\_%' and relname <> 'alembic_version'"
             ).fetchone() or (0,)
-        living_seconds, _ = alembic(living, "upgrade", "seed@head")
+        living_seconds, _ = alembic(living, *seed, "upgrade", "seed@head")
         living_validation, _ = validation_seconds(living)
     print(
-        f"small seed ({rows:,} rows) onto an empty database: {seconds:.2f} s in all, "
+        f"{seed_profile} seed ({rows:,} rows) onto an empty database: {seconds:.2f} s in all, "
         f"validation {base_validation:.2f} s"
     )
     print(
-        f"small seed onto {int(app_rows):,} app rows ({app_profile} made outside seeding): "
-        f"{living_seconds:.2f} s in all, validation {living_validation:.2f} s"
+        f"{seed_profile} seed onto {int(app_rows):,} app rows ({app_profile} made outside "
+        f"seeding): {living_seconds:.2f} s in all, validation {living_validation:.2f} s"
     )
 
 
@@ -230,12 +233,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", default="large", help="app dataset (enforcement), seed (writers)"
     )
+    parser.add_argument("--seed-profile", default="small", help="the seed (enforcement)")
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     args = parser.parse_args()
     server = default_server()
     if args.mode in ("enforcement", "both"):
-        enforcement(server, args.profile)
+        enforcement(server, args.profile, args.seed_profile)
     if args.mode in ("writers", "both"):
         writers_bench(server, args.profile, args.writers, args.idle_seconds)
 
