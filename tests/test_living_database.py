@@ -9,7 +9,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from scripts.bench_living import Writers
-from seed_data.validation import Scope, check
+from seed_data.validation import MAX_LISTED_RANGES, Scope, check
+from seed_data.validation.model import Rule
 from terp.rules import RULES
 from terp.rules.amounts import DERIVED_RULES
 from tests.conftest import SEEDED_TABLES, Cli, DatabaseFactory, InProcess, versions
@@ -243,3 +244,20 @@ def test_the_app_keeps_writing_while_a_staging_seed_runs_and_is_undone(
     assert orders == set(writers.orders)  # no app row lost, no seeded row left
     assert all(code.startswith("APP-") for code in clients)
     assert lines == 3 * len(writers.orders)
+
+
+@pytest.mark.parametrize("ranges", [3, MAX_LISTED_RANGES + 8])
+def test_a_scoped_rule_reads_exactly_the_seeded_ranges(engine: sa.Engine, ranges: int) -> None:
+    """Listed bounds (the planner sees them) or, past MAX_LISTED_RANGES, the multirange
+    joined: either way the rule sees the seeded rows and nothing else."""
+    seeded = [range(10 * n + 1, 10 * n + 6) for n in range(ranges)]  # 5 of every 10 ids
+    multirange = "{" + ",".join(f"[{r.start},{r.stop})" for r in seeded) + "}"
+    rule = Rule.over("all_rows", "scoped", (), "every row", "select id from scoped")
+    with engine.begin() as connection:
+        connection.execute(sa.text("create table scoped (id bigint primary key)"))
+        connection.execute(
+            sa.text("insert into scoped select generate_series(1, :last)"), {"last": 10 * ranges}
+        )
+        violation = check(connection, rule, Scope({"scoped": multirange}, mixed={"scoped"}))
+    assert violation is not None
+    assert (violation.count, violation.example_id) == (5 * ranges, 1)

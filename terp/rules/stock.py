@@ -47,10 +47,11 @@ RULES = (
         "batches",
         ("inventory_movements",),
         "on_hand_qty = quantity_after of the batch's last movement (0 without movements)",
-        "select b.id from batches b left join lateral (select m.quantity_after "
-        "from inventory_movements m where m.batch_id = b.id "
-        "order by m.created_at desc, m.id desc limit 1) last on true "
-        "where b.on_hand_qty <> coalesce(last.quantity_after, 0)",
+        # each batch's last movement in one sorted pass (a lateral subquery per batch
+        # rescans the movements when validation reads them as seeded rows only)
+        "select b.id from batches b left join (select distinct on (batch_id) batch_id, "
+        "quantity_after from inventory_movements order by batch_id, created_at desc, id desc) "
+        "last on last.batch_id = b.id where b.on_hand_qty <> coalesce(last.quantity_after, 0)",
     ),
     Rule.over(
         "sales_move_stock",
@@ -77,10 +78,14 @@ RULES = (
         ("order_line_items",),
         "goods a buyer returns (REFUND_RETURN) come back from an order that sold them from "
         "that batch, no more than it sold",
-        "select m.id from inventory_movements m where m.movement_type = 'REFUND_RETURN' "
-        "and (m.reference_type is distinct from 'ORDER' or m.quantity_change <= 0 "
-        "or m.quantity_change > (select coalesce(sum(li.quantity), 0) from order_line_items li "
-        "where li.order_id = m.reference_id and li.batch_id = m.batch_id))",
+        # what each returned order sold per batch, summed once (not per return)
+        "select m.id from inventory_movements m left join (select li.order_id, li.batch_id, "
+        "sum(li.quantity) as sold from order_line_items li where li.order_id in (select "
+        "reference_id from inventory_movements where movement_type = 'REFUND_RETURN') "
+        "group by li.order_id, li.batch_id) s "
+        "on s.order_id = m.reference_id and s.batch_id = m.batch_id "
+        "where m.movement_type = 'REFUND_RETURN' and (m.reference_type is distinct from "
+        "'ORDER' or m.quantity_change <= 0 or m.quantity_change > coalesce(s.sold, 0))",
     ),
     Rule.over(
         "no_negative_batch_locations",
