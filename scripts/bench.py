@@ -1,12 +1,13 @@
 """Benchmark the seed against raw COPY of the same rows and against the naive path.
 
 For each profile: a fresh database gets the schema, then `alembic upgrade seed@head` runs
-as a real process (interpreter start included) and is timed, with its peak RSS. The rows
-it wrote are exported with COPY TO and replayed with raw COPY FROM into a second fresh
-database with the same schema, timed: ratio = raw COPY seconds / seed seconds (1.0 would
-mean the seed costs no more than the server's own loading). The downgrade is timed too.
-The naive path (Faker called per field per row, ORM `add_all`) is sampled on a few
-thousand client rows and extrapolated to the profile's row count; it says so.
+as a real process (interpreter start included) and is timed, with its peak memory (see
+`alembic`). The rows it wrote are exported with COPY TO and replayed with raw COPY FROM
+into a second fresh database with the same schema, timed: ratio = raw COPY seconds /
+seed seconds (1.0 would mean the seed costs no more than the server's own loading). The
+downgrade is timed too. The naive path (Faker called per field per row, ORM `add_all`) is
+sampled on a few thousand client rows and extrapolated to the profile's row count; it
+says so.
 
 Run: scripts/bench [--profiles small,medium] [--repeat 3] (server: BENCH_SERVER_URL, default
 the machine's PostgreSQL at 127.0.0.1:5432, else the embedded one). SEED_LOAD_IN_PLACE=true
@@ -75,9 +76,9 @@ def fresh_database(server: URL) -> Iterator[URL]:
 def alembic(
     url: URL, *args: str, env: dict[str, str] | None = None, root: Path = PROJECT_ROOT
 ) -> tuple[float, int]:
-    """Run the alembic CLI of the checkout at `root`; return (wall seconds, peak resident
-    MB of its process tree: the seeding process and the child it forks, summed, sampled
-    every 50 ms, or the largest single process's exact peak if that is higher)."""
+    """Run the alembic CLI of the checkout at `root`; return (wall seconds, peak MB): the
+    larger of the peak RSS of its largest process (exact, from wait4) and the peak of the
+    PSS summed over the process and the child it forks (sampled every 50 ms)."""
     env = {**os.environ, "DATABASE_URL": render(url), **(env or {})}
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -95,7 +96,7 @@ def alembic(
     if os.waitstatus_to_exitcode(status) != 0:
         assert process.stderr is not None
         raise SystemExit(f"bench: alembic {' '.join(args)} failed:\n{process.stderr.read()}")
-    return seconds, max(round(sampler.peak_resident_mb), usage.ru_maxrss // 1024)
+    return seconds, max(round(sampler.peak_memory_mb), usage.ru_maxrss // 1024)
 
 
 def seeded_tables(engine: sa.Engine) -> list[str]:
@@ -227,7 +228,7 @@ def bench_profile(
         "ratio": copy_seconds / seed_seconds,
         "naive x": naive_seconds / seed_seconds,
         "down s": down_seconds,
-        "peak RSS MB": peak_mb,
+        "peak MB": peak_mb,
         **backed_up,
     }
 
@@ -283,7 +284,7 @@ def main() -> None:
         "ratio",
         "naive x",
         "down s",
-        "peak RSS MB",
+        "peak MB",
     ]
     if args.backup:
         columns += ["down+backup s", "backup MB", "restore s"]

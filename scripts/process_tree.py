@@ -1,14 +1,14 @@
 """What a running command and the PostgreSQL server use, read from /proc (Linux): CPU
-seconds and resident memory of the command's process tree, CPU seconds of every postgres
-process, sampled by a thread every `interval` seconds.
+seconds and memory of the command's process tree, CPU seconds of the postgres processes,
+sampled by a thread every `interval` seconds.
 
 The seeding process forks a child for the trading simulation, so the seed's memory is
-the sum over its process tree (shared pages counted in each process: an upper bound), and
-its CPU is the tree's. The server's CPU is that of the processes named postgres on this
-machine, split into the backends serving one database (their process title names it)
-and the rest (autovacuum, checkpointer, WAL writer, other databases): the server must run
-on this machine for its share to be seen, and otherwise idle for the rest to mean
-anything."""
+the sum over its process tree of each process's proportional set size (PSS: a page the
+two share counts half in each), and its CPU is the tree's. The server's CPU is that of
+the processes named postgres on this machine, split into the backends serving one
+database (their process title names it) and the rest (autovacuum, checkpointer, WAL
+writer, other databases): the server must run on this machine for its share to be seen,
+and be otherwise idle for the rest to mean anything."""
 
 import os
 import threading
@@ -66,11 +66,11 @@ def serves(pid: int, database: str) -> bool:
     return f" {database} " in title
 
 
-def resident_kb(pid: int) -> int:
+def proportional_kb(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -83,7 +83,7 @@ class Sample:
     command_cpu: float  # CPU seconds used since the last sample
     server_cpu: float  # the backends of the database
     other_server_cpu: float  # every other postgres process
-    resident_mb: float  # the command's tree, summed
+    memory_mb: float  # PSS of the command's tree, summed
 
 
 @dataclass
@@ -120,14 +120,14 @@ class Sampler:
                         server += used
                     else:
                         other += used
-            resident = sum(resident_kb(pid) for pid in mine) / 1024
+            memory = sum(proportional_kb(pid) for pid in mine) / 1024
             self.samples.append(
                 Sample(
                     time.perf_counter() - self.started,
                     command / TICKS_PER_SECOND,
                     server / TICKS_PER_SECOND,
                     other / TICKS_PER_SECOND,
-                    resident,
+                    memory,
                 )
             )
 
@@ -137,5 +137,5 @@ class Sampler:
         return self.samples
 
     @property
-    def peak_resident_mb(self) -> float:
-        return max((sample.resident_mb for sample in self.samples), default=0.0)
+    def peak_memory_mb(self) -> float:
+        return max((sample.memory_mb for sample in self.samples), default=0.0)

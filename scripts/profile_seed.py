@@ -102,8 +102,8 @@ def main() -> None:
     python_cpu, server_cpu, other_cpu = used(samples, 0.0, wall + 1)
     print(
         f"{args.profile}: {wall:.2f} s wall; CPU seconds: Python {python_cpu:.2f}, the seed's "
-        f"backend {server_cpu:.2f}, other server processes {other_cpu:.2f}; peak resident "
-        f"{sampler.peak_resident_mb:.0f} MB (seeding processes, summed)\n"
+        f"backend {server_cpu:.2f}, other server processes {other_cpu:.2f}; peak memory "
+        f"{sampler.peak_memory_mb:.0f} MB (PSS of the seeding processes, summed)\n"
     )
     print("| part | from s | wall s | Python CPU s | backend CPU s | its timings (s) |")
     print("|---|---:|---:|---:|---:|---|")
