@@ -3,6 +3,9 @@
 import random
 
 import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seed_data.uniques import TakenCodes, TakenValues, dashed, email_variant, numbered
 from terp.generators.naming import unique_names
@@ -35,3 +38,28 @@ def test_values_get_a_variant_when_taken() -> None:
     skus = TakenValues({"SKU-00001-00001"})
     assert skus.free("SKU-00001-00001", dashed) == "SKU-00001-00001-2"
     assert TakenValues(set()).free("anything", numbered) == "anything"
+
+
+@given(st.sets(st.integers(min_value=0, max_value=60)), st.integers(min_value=1, max_value=40))
+def test_the_nth_free_number_is_the_nth_number_no_row_holds(taken: set[int], n: int) -> None:
+    free = [number for number in range(1, 200) if number not in taken]
+    assert TakenCodes(taken).nth_free(n) == free[n - 1]
+
+
+def test_taken_codes_are_read_as_runs_by_the_server(engine: sa.Engine) -> None:
+    codes = ["ORD-000001", "ORD-000002", "ORD-3", "ORD-000007", "ORD-000000", "ORD-0000009"]
+    codes += ["ORD-12x", "XORD-000004", "ord-000005", "ORD-", "ORD-000002-2"]  # not the shape
+    with engine.begin() as connection:
+        connection.execute(sa.text("create table coded (id bigint primary key, code text)"))
+        connection.execute(
+            sa.text(
+                "insert into coded select n, (cast(:codes as text[]))[n] "
+                "from generate_series(1, :count) n"
+            ),
+            {"codes": codes, "count": len(codes)},
+        )
+        taken = TakenCodes.load(connection, "coded", "code", "ORD-")
+    assert [taken.nth_free(n) for n in range(1, 6)] == [4, 5, 6, 8, 10]
+    assert [taken.nth_free(n) for n in range(1, 6)] == [
+        TakenCodes([0, 1, 2, 3, 7, 9]).nth_free(n) for n in range(1, 6)
+    ]
