@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from seed_data import ledger
-from seed_data.errors import DowngradeRefused
+from seed_data.errors import DowngradeRefused, SeedError
 from seed_data.ledger import BOOKKEEPING_TABLES
 
 
@@ -108,8 +108,16 @@ _APPLY = {
 }
 
 
+_RESERVED = frozenset({"seeded", "revision", "table_name", "column_name"})
+
+
 def apply(connection: sa.Connection, revision: str, pending: Pending) -> int:
     """Make the change and record it; returns the rows changed."""
+    if clash := sorted(_RESERVED & set(pending.params)):
+        raise SeedError(
+            f"{revision}: the query of the change to {pending.table}.{pending.column} names "
+            f"parameters {clash}, which the change uses itself; rename them"
+        )
     ledger.ensure_changes_table(connection)
     seeded = ledger.seeded_ids(connection, pending.table).as_multirange()
     statement = _APPLY[pending.kind].format(

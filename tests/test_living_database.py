@@ -9,6 +9,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from scripts.bench_living import Writers
+from seed_data import changes
+from seed_data.errors import SeedError
 from seed_data.validation import MAX_LISTED_RANGES, Scope, check
 from seed_data.validation.model import Rule
 from terp.rules import RULES
@@ -261,3 +263,9 @@ def test_a_scoped_rule_reads_exactly_the_seeded_ranges(engine: sa.Engine, ranges
         violation = check(connection, rule, Scope({"scoped": multirange}, mixed={"scoped"}))
     assert violation is not None
     assert (violation.count, violation.example_id) == (5 * ranges, 1)
+
+
+def test_a_change_may_not_reuse_the_parameters_the_change_itself_binds(engine: sa.Engine) -> None:
+    pending = changes.Pending("set", "orders", "invoice_id", "select 1, 1", {"revision": 1})
+    with engine.connect() as connection, pytest.raises(SeedError, match=r"\['revision'\]"):
+        changes.apply(connection, "seed_0008", pending)
