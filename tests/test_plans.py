@@ -2,6 +2,7 @@
 negative, supply carries demand, and the edge paths (quarantine, batches not yet
 received, an empty market) behave."""
 
+import multiprocessing.context
 import os
 import random
 from collections import Counter
@@ -121,6 +122,18 @@ def test_a_failed_child_leaves_the_recording_and_its_error_to_this_process() -> 
     with pytest.raises(PlanError, match="no stock left to sell"):
         plan_summary(12, no_supply)
     assert ahead.recording is None and ahead.child.exitcode == 0
+
+
+def test_without_a_process_to_spare_the_recording_is_made_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(self: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
+    recording.record_ahead(14, PROFILES["small"])
+    assert not recording._running
+    assert plan_summary(14, PROFILES["small"]) == recording._record(14, PROFILES["small"]).summary
 
 
 def test_a_recording_not_replayed_is_abandoned_for_the_next_one() -> None:

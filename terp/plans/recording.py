@@ -15,6 +15,7 @@ one takes the lock, checks the plan and runs the revisions before the batches re
 and hands the recording over through a pipe. Should the child fail, the recording is made
 here, where the same error, if any, is raised in the revision's transaction."""
 
+import contextlib
 import gc
 import multiprocessing
 import pickle
@@ -185,7 +186,9 @@ def record_ahead(random_seed: int, profile: Profile) -> None:
         for other in _running.values():  # a run that never replayed: not needed
             other.abandon()
         _running.clear()
-        _running[key] = _Ahead(random_seed, profile)
+        # no process to spare (a container's limit): recorded() records in-process
+        with contextlib.suppress(OSError):
+            _running[key] = _Ahead(random_seed, profile)
 
 
 class _Ahead:
@@ -202,8 +205,13 @@ class _Ahead:
         self.child = context.Process(
             target=_record_into, args=(sending, random_seed, profile), daemon=True
         )
-        self.child.start()
-        sending.close()
+        try:
+            self.child.start()
+        except OSError:
+            self.receiving.close()
+            raise
+        finally:
+            sending.close()
         self.recording: Recording | None = None
         self.gatherer = threading.Thread(target=self.gather, daemon=True)
         self.gatherer.start()
