@@ -32,7 +32,7 @@ class TakenCodes:
                 runs[-1] = (runs[-1][0], number)
             else:
                 runs.append((number, number))
-        self._use(runs)
+        self._index(runs)
 
     @classmethod
     def load(cls, connection: sa.Connection, table: str, column: str, prefix: str) -> "TakenCodes":
@@ -47,22 +47,18 @@ class TakenCodes:
         )
         pattern = f"^{re.escape(prefix)}[0-9]+$"
         rows = connection.execute(sa.text(query), {"digits": len(prefix) + 1, "pattern": pattern})
-        taken = cls()
-        taken._use([(int(low), int(high)) for low, high in rows])
+        taken = cls.__new__(cls)
+        taken._index([(int(low), int(high)) for low, high in rows])
         return taken
 
-    def _use(self, runs: list[tuple[int, int]]) -> None:
-        # Numbers below 1 are never handed out. For each run, how many free numbers lie
-        # below it and how many taken ones: nth_free is one bisection.
-        self._runs = [(max(low, 1), high) for low, high in runs if high >= 1]
+    def _index(self, runs: list[tuple[int, int]]) -> None:
+        """For each run (sorted, disjoint), the free numbers below it; and the taken numbers
+        below each run, with the total last. Numbers below 1 are never handed out."""
         self._free_before: list[int] = []
-        self._taken_before: list[int] = []
-        taken = 0
-        for low, high in self._runs:
-            self._free_before.append(low - 1 - taken)
-            self._taken_before.append(taken)
-            taken += high - low + 1
-        self._taken_before.append(taken)
+        self._taken_before: list[int] = [0]
+        for low, high in ((max(low, 1), high) for low, high in runs if high >= 1):
+            self._free_before.append(low - 1 - self._taken_before[-1])
+            self._taken_before.append(self._taken_before[-1] + high - low + 1)
 
     def nth_free(self, n: int) -> int:
         """The n-th number (from 1) that no row holds."""
