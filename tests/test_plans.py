@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.engine import URL
 
 from terp.generators.inventory import batch_status, location_rows
 from terp.generators.orders import margin_percent
@@ -27,6 +28,7 @@ from terp.plans.supply import FLOWER_SOLD_PER_ORDER, BatchPlan, ProductPicker
 from terp.plans.trading import Market, PlanError, PlannedOrder, Pool, StockMove, plan_world
 from terp.plans.units import apportion, decimal_text, times_price
 from terp.profiles import PROFILES, Profile
+from tests.conftest import Cli
 
 MEDIUM = PROFILES["medium"]
 
@@ -296,3 +298,19 @@ def test_bigger_whales_buy_bigger_orders() -> None:
     assert mean([o for o in sales if o.client in top]) >= 1.3 * mean(
         [o for o in sales if o.client not in top]
     )
+
+
+def test_an_upgrade_records_ahead_only_when_a_revision_replays_the_plan(
+    database_at_schema_head: URL, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        recording, "record_ahead", lambda seed, profile: asked.append((seed, profile.name))
+    )
+    assert cli("-x", "profile=small", "upgrade", "seed_0005").returncode == 0
+    assert asked == []  # users to clients: no plan replayed
+    # the rest of the way: the profile and random seed the database holds
+    assert cli("upgrade", "seed@head").returncode == 0
+    assert asked == [(42, "small")]
+    assert cli("downgrade", "seed@base").returncode == 0
+    assert asked == [(42, "small")]
